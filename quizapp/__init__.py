@@ -1,0 +1,41 @@
+"""quizapp: lessons, randomised quizzes, ward reports and certificates for political training."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Assemble the application: configuration, extensions, blueprints and commands.
+
+    Nothing here touches the database or prompts; ``flask --app quizapp init`` does that.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from .config import load_config
+
+    load_config(app, test_config)
+
+    from . import db, extensions
+
+    db.init_app(app)
+    extensions.init_app(app)
+
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .certificates import bp as certificates_bp
+    from .learn import bp as learn_bp
+    from .quiz.views import bp as quiz_bp
+    from .reports import bp as reports_bp
+
+    for bp in (auth_bp, learn_bp, quiz_bp, reports_bp, certificates_bp, admin_bp):
+        app.register_blueprint(bp)
+
+    from . import cli, web
+
+    cli.init_app(app)
+    web.init_app(app)
+    return app

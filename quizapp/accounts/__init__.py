@@ -1,0 +1,1 @@
+"""Accounts as plain services: creating users, importing rosters, seeding wards."""

@@ -1,0 +1,107 @@
+"""Configuration defaults and the loading order: code, then instance/config.py, then QUIZAPP_*.
+
+Every setting the app reads is listed in ``Defaults`` with a comment; README documents the
+important ones. Environment variables use the same names with the ``QUIZAPP_`` prefix and are
+parsed as JSON when they look like JSON (numbers, booleans), otherwise taken as strings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+class Defaults:
+    """Settings every deployment starts from."""
+
+    #: SQLAlchemy URL; a relative SQLite path is resolved inside the instance folder.
+    DATABASE_URL = "sqlite:///quizapp.sqlite"
+    #: Where the course package lives; `content import` reads it.
+    CONTENT_PATH = str(Path(__file__).resolve().parent.parent / "questions")
+    #: Public base URL used in certificate QR codes when no request is at hand (CLI, bulk PDF).
+    PUBLIC_URL = "http://localhost:5000"
+
+    # Quiz defaults; each topic may override them in topic.yaml.
+    QUIZ_QUESTIONS = 20
+    QUIZ_TIME_LIMIT_MINUTES = 20
+    QUIZ_PASS_PERCENT = 70
+    QUIZ_MAX_ATTEMPTS = 3
+    QUIZ_REVIEW = "immediately"
+    #: Seconds after the deadline during which saves and submits are still accepted (network lag).
+    QUIZ_GRACE_SECONDS = 60
+
+    # Login throttle: failures allowed per window, per account and per client address.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+    #: Certificate verification lookups allowed per address per window.
+    VERIFY_MAX_PER_ADDRESS = 30
+    VERIFY_WINDOW_SECONDS = 60
+
+    # Sessions: signed cookies, so app servers stay stateless. The lifetime and the CSRF token's
+    # lifetime are far longer than any quiz (time limit + grace) so a slow trainee never loses a
+    # submit to an expired token.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True (QUIZAPP_SESSION_COOKIE_SECURE=true) behind HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: Number of reverse proxies in front of the app (nginx = 1) whose X-Forwarded-* to trust.
+    PROXY_COUNT = 0
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    #: Rows per page in long lists.
+    PAGE_SIZE = 50
+
+
+def _parse_env(value: str):
+    """Turn an environment string into a Python value: JSON scalars where they parse."""
+    import json
+
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config``: defaults, then instance/config.py, then QUIZAPP_* variables.
+
+    ``test_config`` replaces the last two so tests never read the developer's instance.
+    """
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for key, value in os.environ.items():
+            if key.startswith("QUIZAPP_"):
+                app.config[key.removeprefix("QUIZAPP_")] = _parse_env(value)
+    else:
+        app.config.update(test_config)
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config["SQLALCHEMY_ENGINES"] = {"default": app.config["DATABASE_URL"]}
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the instance's secret key, generating it once (0600) when missing."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker won the race; use its key
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key

@@ -1,0 +1,393 @@
+"""Read and validate a course package (questions/) into plain values, or list every error.
+
+Nothing here touches the database: :func:`load_package` either returns a complete
+:class:`CourseSpec` or raises :class:`PackageError` carrying *all* the problems found, each as
+``file:line: message``. ``importer.py`` then writes a valid package in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slugify import slugify
+
+from ..models import ReviewPolicy
+from ..quiz.question_types import QUESTION_TYPES, true_false_options
+from .yamlread import LineDict, LineList, YamlError, load_yaml
+
+TOPIC_DIR = re.compile(r"^(\d{2})-[a-z0-9-]+$")
+HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*(?:\{#(?P<slug>[a-z0-9-]+)\})?\s*$")
+QUESTION_KEYS = {"id", "section", "type", "difficulty", "text", "options", "answer",
+                 "explanation", "source"}
+OPTION_KEYS = {"text", "correct"}
+DIFFICULTIES = ("easy", "medium", "hard")
+QUIZ_KEYS = {"questions": (1, 200), "time_limit_minutes": (1, 600), "pass_percent": (1, 100),
+             "max_attempts": (1, 50)}
+TOPIC_KEYS = {"number", "title", "summary", "quiz"}
+COURSE_KEYS = {"title", "issuing_body", "organiser", "completion", "certificate"}
+
+
+class PackageError(Exception):
+    """A course package that cannot be imported; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} error(s) in the course package")
+        self.errors = errors
+
+
+@dataclass
+class SectionSpec:
+    slug: str
+    title: str
+    position: int
+    body_md: str
+
+
+@dataclass
+class QuestionSpec:
+    id: str
+    section: str
+    type: str
+    difficulty: str
+    text: str
+    options: list[dict[str, Any]]
+    explanation: str
+    source: str
+    where: str  # "file:line", for messages
+
+    @property
+    def content_hash(self) -> str:
+        """A fingerprint of the wording: a changed hash means a new version."""
+        payload = [self.section, self.type, self.difficulty, self.text, self.options,
+                   self.explanation, self.source]
+        return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass
+class TopicSpec:
+    number: int
+    slug: str
+    title: str
+    summary: str
+    intro_md: str
+    quiz: dict[str, Any]
+    sections: list[SectionSpec] = field(default_factory=list)
+    questions: list[QuestionSpec] = field(default_factory=list)
+
+
+@dataclass
+class CourseSpec:
+    title: str
+    issuing_body: str
+    settings: dict[str, Any]
+    topics: list[TopicSpec]
+
+
+def nfc(value: Any) -> Any:
+    """NFC-normalise every string inside ``value``."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: nfc(v) for k, v in value.items()}
+    return value
+
+
+class _Errors:
+    """Collects ``file:line: message`` strings."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.items: list[str] = []
+
+    def add(self, path: Path, line: int, message: str) -> None:
+        try:
+            shown = path.relative_to(self.root.parent)
+        except ValueError:
+            shown = path
+        self.items.append(f"{shown}:{line}: {message}")
+
+
+def load_package(root: str | Path, defaults: dict[str, Any] | None = None) -> CourseSpec:
+    """Validate the package at ``root``; return it whole or raise PackageError with every error."""
+    root = Path(root)
+    errors = _Errors(root)
+    if not root.is_dir():
+        raise PackageError([f"{root}: not a folder"])
+    defaults = defaults or {}
+    course = _read_course(root / "course.yaml", errors)
+    topics = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not TOPIC_DIR.match(folder.name):
+            errors.add(folder, 0, "topic folders are named NN-slug (e.g. 02-kiem-tra-giam-sat)")
+            continue
+        topic = _read_topic(folder, errors, defaults)
+        if topic:
+            topics.append(topic)
+    if not topics and not errors.items:
+        errors.add(root, 0, "no topic folders found")
+    _check_across_topics(topics, errors)
+    if errors.items:
+        raise PackageError(errors.items)
+    assert course is not None
+    title, issuing_body, settings = course
+    return CourseSpec(title=title, issuing_body=issuing_body, settings=settings, topics=topics)
+
+
+def _read_yaml(path: Path, errors: _Errors):
+    if not path.is_file():
+        errors.add(path, 0, "file is missing")
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        errors.add(path, 1, f"not UTF-8 text ({exc.reason})")
+        return None
+    try:
+        return load_yaml(text)
+    except YamlError as exc:
+        errors.add(path, exc.line, str(exc))
+        return None
+
+
+def _unknown_keys(data: LineDict, allowed: set[str], path: Path, errors: _Errors) -> None:
+    for key in data:
+        if key not in allowed:
+            errors.add(path, data.line_of(key), f"unknown key '{key}'")
+
+
+def _required_text(data: LineDict, key: str, path: Path, errors: _Errors) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        errors.add(path, data.line_of(key), f"'{key}' is required and must be non-empty text")
+        return ""
+    return nfc(value)
+
+
+def _read_course(path: Path, errors: _Errors):
+    data = _read_yaml(path, errors)
+    if data is None:
+        return None
+    if not isinstance(data, LineDict):
+        errors.add(path, getattr(data, "line", 1), "course.yaml must be a mapping")
+        return None
+    _unknown_keys(data, COURSE_KEYS, path, errors)
+    title = _required_text(data, "title", path, errors)
+    issuing_body = _required_text(data, "issuing_body", path, errors)
+    completion = data.get("completion", "all_topics_passed")
+    if completion != "all_topics_passed":
+        errors.add(path, data.line_of("completion"), "completion must be 'all_topics_passed'")
+    cert = data.get("certificate", {})
+    if not isinstance(cert, dict):
+        errors.add(path, data.line_of("certificate"), "'certificate' must be a mapping")
+        cert = {}
+    settings = nfc({k: v for k, v in data.items() if k not in ("title", "issuing_body")})
+    settings["certificate"] = nfc(dict(cert))
+    return title, issuing_body, settings
+
+
+def _read_topic(folder: Path, errors: _Errors, defaults: dict[str, Any]) -> TopicSpec | None:
+    path = folder / "topic.yaml"
+    data = _read_yaml(path, errors)
+    if data is None:
+        return None
+    if not isinstance(data, LineDict):
+        errors.add(path, getattr(data, "line", 1), "topic.yaml must be a mapping")
+        return None
+    _unknown_keys(data, TOPIC_KEYS, path, errors)
+    number = data.get("number")
+    expected = int(folder.name[:2])
+    if not isinstance(number, int) or isinstance(number, bool) or number != expected:
+        errors.add(path, data.line_of("number"), f"'number' must be {expected}, as the folder name says")
+        number = expected
+    title = _required_text(data, "title", path, errors)
+    summary = nfc(data.get("summary") or "")
+    quiz = _read_quiz(data, path, errors, defaults)
+
+    intro, sections = _read_lesson(folder / "lesson.md", errors)
+    topic = TopicSpec(number=number, slug=folder.name, title=title, summary=summary,
+                      intro_md=intro, quiz=quiz, sections=sections)
+    topic.questions = _read_questions(folder / "questions.yaml", topic, errors)
+    if topic.questions and quiz["questions"] > len(topic.questions):
+        errors.add(path, data.line_of("quiz"),
+                   f"the quiz draws {quiz['questions']} questions but the bank has only "
+                   f"{len(topic.questions)}")
+    return topic
+
+
+def _read_quiz(data: LineDict, path: Path, errors: _Errors, defaults: dict[str, Any]) -> dict:
+    quiz = {
+        "questions": defaults.get("QUIZ_QUESTIONS", 20),
+        "time_limit_minutes": defaults.get("QUIZ_TIME_LIMIT_MINUTES", 20),
+        "pass_percent": defaults.get("QUIZ_PASS_PERCENT", 70),
+        "max_attempts": defaults.get("QUIZ_MAX_ATTEMPTS", 3),
+        "review": defaults.get("QUIZ_REVIEW", "immediately"),
+    }
+    raw = data.get("quiz") or LineDict()
+    if not isinstance(raw, LineDict):
+        errors.add(path, data.line_of("quiz"), "'quiz' must be a mapping")
+        return quiz
+    for key, value in raw.items():
+        if key in QUIZ_KEYS:
+            low, high = QUIZ_KEYS[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                errors.add(path, raw.line_of(key), f"'{key}' must be a whole number from {low} to {high}")
+            else:
+                quiz[key] = value
+        elif key == "review":
+            allowed = [p.value for p in ReviewPolicy]
+            if value not in allowed:
+                errors.add(path, raw.line_of(key), f"'review' must be one of {', '.join(allowed)}")
+            else:
+                quiz[key] = value
+        else:
+            errors.add(path, raw.line_of(key), f"unknown quiz setting '{key}'")
+    return quiz
+
+
+def section_slug(title: str) -> str:
+    """The default slug of a heading: no diacritics, lower case, words joined by '-'."""
+    return slugify(title)
+
+
+def _read_lesson(path: Path, errors: _Errors) -> tuple[str, list[SectionSpec]]:
+    if not path.is_file():
+        errors.add(path, 0, "file is missing")
+        return "", []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        errors.add(path, 1, f"not UTF-8 text ({exc.reason})")
+        return "", []
+    intro: list[str] = []
+    sections: list[SectionSpec] = []
+    body: list[str] = intro
+    seen: dict[str, int] = {}
+    in_fence = False
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if not in_fence and number == 1 and line.startswith("# "):
+            continue  # the title comes from topic.yaml
+        match = None if in_fence else HEADING.match(line)
+        if match:
+            title = nfc(match["title"])
+            slug = match["slug"] or section_slug(title)
+            if not slug:
+                errors.add(path, number, "a section heading needs text")
+                continue
+            if slug in seen:
+                errors.add(path, number, f"section slug '{slug}' repeats line {seen[slug]}")
+            seen[slug] = number
+            body = []
+            sections.append(SectionSpec(slug=slug, title=title, position=len(sections), body_md=""))
+            sections[-1]._body = body  # type: ignore[attr-defined]
+            continue
+        body.append(line)
+    for section in sections:
+        section.body_md = nfc("\n".join(section._body))  # type: ignore[attr-defined]
+        del section._body  # type: ignore[attr-defined]
+    if not sections:
+        errors.add(path, 1, "the lesson has no '## ' sections")
+    return nfc("\n".join(intro)), sections
+
+
+def _read_questions(path: Path, topic: TopicSpec, errors: _Errors) -> list[QuestionSpec]:
+    data = _read_yaml(path, errors)
+    if data is None:
+        return []
+    if not isinstance(data, LineList):
+        errors.add(path, getattr(data, "line", 1), "questions.yaml must be a list of questions")
+        return []
+    slugs = {s.slug for s in topic.sections}
+    out = []
+    for raw, line in zip(data, data.item_lines, strict=True):
+        question = _read_question(raw, line, path, slugs, errors)
+        if question:
+            out.append(question)
+    return out
+
+
+def _read_question(raw, line: int, path: Path, slugs: set[str], errors: _Errors):
+    if not isinstance(raw, LineDict):
+        errors.add(path, line, "each question must be a mapping")
+        return None
+    before = len(errors.items)
+    _unknown_keys(raw, QUESTION_KEYS, path, errors)
+    qid = raw.get("id")
+    if not isinstance(qid, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", qid):
+        errors.add(path, raw.line_of("id"), "'id' is required: letters, digits, '-', '_' or '.', up to 40")
+        qid = ""
+    section = raw.get("section")
+    if section not in slugs:
+        errors.add(path, raw.line_of("section"),
+                   f"section '{section}' is not a '## ' heading of this topic's lesson")
+    qtype = raw.get("type")
+    if qtype not in QUESTION_TYPES:
+        errors.add(path, raw.line_of("type"), f"'type' must be one of {', '.join(QUESTION_TYPES)}")
+    difficulty = raw.get("difficulty", "medium")
+    if difficulty not in DIFFICULTIES:
+        errors.add(path, raw.line_of("difficulty"), f"'difficulty' must be one of {', '.join(DIFFICULTIES)}")
+    text = _required_text(raw, "text", path, errors)
+    explanation = _required_text(raw, "explanation", path, errors)
+    source = _required_text(raw, "source", path, errors)
+    options = _read_options(raw, qtype, path, errors)
+    if len(errors.items) > before:
+        return None
+    return QuestionSpec(id=qid, section=section, type=qtype, difficulty=difficulty, text=text,
+                        options=options, explanation=explanation, source=source,
+                        where=f"{path.name}:{line}")
+
+
+def _read_options(raw: LineDict, qtype, path: Path, errors: _Errors) -> list[dict]:
+    if qtype == "true_false":
+        if "options" in raw:
+            errors.add(path, raw.line_of("options"), "a true_false question takes 'answer', not 'options'")
+        answer = raw.get("answer")
+        if not isinstance(answer, bool):
+            errors.add(path, raw.line_of("answer"), "'answer' must be true or false")
+            return []
+        return true_false_options(answer)
+    if "answer" in raw:
+        errors.add(path, raw.line_of("answer"), "'answer' is only for true_false questions")
+    items = raw.get("options")
+    if not isinstance(items, LineList):
+        errors.add(path, raw.line_of("options"), "'options' must be a list")
+        return []
+    options = []
+    texts: dict[str, int] = {}
+    for item, line in zip(items, items.item_lines, strict=True):
+        if not isinstance(item, LineDict):
+            errors.add(path, line, "each option must be a mapping with 'text' (and 'correct: true')")
+            continue
+        _unknown_keys(item, OPTION_KEYS, path, errors)
+        text = _required_text(item, "text", path, errors)
+        correct = item.get("correct", False)
+        if not isinstance(correct, bool):
+            errors.add(path, item.line_of("correct"), "'correct' must be true or false")
+        key = text.casefold()
+        if text and key in texts:
+            errors.add(path, line, f"option repeats line {texts[key]}")
+        texts[key] = line
+        options.append({"text": text, "correct": correct is True})
+    if qtype in QUESTION_TYPES:
+        for message in QUESTION_TYPES[qtype].check_options([o["correct"] for o in options]):
+            errors.add(path, raw.line_of("options"), message)
+    return options
+
+
+def _check_across_topics(topics: list[TopicSpec], errors: _Errors) -> None:
+    seen: dict[str, str] = {}
+    for topic in topics:
+        for q in topic.questions:
+            if q.id in seen:
+                errors.items.append(f"{errors.root.name}/{topic.slug}/{q.where}: id '{q.id}' is already used at {seen[q.id]}")
+            else:
+                seen[q.id] = f"{errors.root.name}/{topic.slug}/{q.where}"

@@ -1,0 +1,80 @@
+"""The database: the SQLAlchemy extension, SQLite tuning and the write-transaction helper.
+
+Views and services use ``db.session`` (one session per app context, closed at teardown). Every
+change goes through :func:`write_transaction`, which on SQLite opens the transaction with
+``BEGIN IMMEDIATE`` so a writer takes the lock up front: two writers then queue on the busy
+timeout instead of one failing half-way when it upgrades a read lock. On PostgreSQL it is a plain
+transaction.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_sqlalchemy_lite import SQLAlchemy
+from sqlalchemy import event, orm
+
+db = SQLAlchemy()
+
+#: Set while a write transaction is being opened, so the SQLite "begin" hook knows to lock.
+_want_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "quizapp_want_immediate", default=False
+)
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def init_app(app: Flask) -> None:
+    """Register the extension and tune SQLite connections."""
+    db.init_app(app)
+    with app.app_context():
+        engine = db.get_engine()
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine)
+
+
+def _tune_sqlite(engine: sa.Engine) -> None:
+    """WAL, a busy timeout, foreign keys, and explicit BEGINs we control."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Take transaction control away from pysqlite so our BEGIN below is the only one.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _want_immediate.get() else "BEGIN")
+
+
+@contextmanager
+def write_transaction(session: orm.Session | None = None) -> Iterator[orm.Session]:
+    """Run the block in one write transaction: commit at the end, roll back on any error.
+
+    Whatever the session was reading is finished first, so the write starts from fresh data
+    (and, on SQLite, with the write lock already held).
+    """
+    session = session or db.session
+    if session.in_transaction():
+        session.commit()
+    token = _want_immediate.set(True)
+    try:
+        session.connection()  # opens the transaction now, while the flag is set
+    finally:
+        _want_immediate.reset(token)
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()

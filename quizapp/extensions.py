@@ -1,0 +1,48 @@
+"""Flask extensions other than the database: logins, CSRF, translations, proxies."""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .i18n import lazy_gettext as _l
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please log in to continue.")
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The language chosen with ?lang= (remembered in the session), else Vietnamese."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+    return session.get("lang") if session.get("lang") in languages else languages[0]
+
+
+def init_app(app: Flask) -> None:
+    """Wire the extensions to ``app``."""
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    if app.config["PROXY_COUNT"]:
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .db import db
+        from .models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None

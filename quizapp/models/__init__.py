@@ -1,0 +1,42 @@
+"""All models, importable from one place: ``from quizapp.models import User, Attempt``."""
+
+from .accounts import Cohort, Role, User, Ward
+from .attempts import Attempt, AttemptItem, AttemptStatus
+from .audit import AuditLog
+from .base import Base, utcnow
+from .certificates import Certificate, CertificateStatus
+from .content import (
+    Course,
+    LessonView,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+    ReviewPolicy,
+    Section,
+    Topic,
+)
+from .throttle import ThrottleEvent
+
+__all__ = [
+    "Attempt",
+    "AttemptItem",
+    "AttemptStatus",
+    "AuditLog",
+    "Base",
+    "Certificate",
+    "CertificateStatus",
+    "Cohort",
+    "Course",
+    "LessonView",
+    "Question",
+    "QuestionStatus",
+    "QuestionVersion",
+    "ReviewPolicy",
+    "Role",
+    "Section",
+    "ThrottleEvent",
+    "Topic",
+    "User",
+    "Ward",
+    "utcnow",
+]

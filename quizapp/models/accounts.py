@@ -1,0 +1,90 @@
+"""People and where they belong: wards and communes, classes (cohorts) and user accounts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+
+class Role(StrEnum):
+    """What a user may do; see DESIGN §1."""
+
+    TRAINEE = "trainee"
+    WARD_MANAGER = "ward_manager"
+    INSTRUCTOR = "instructor"
+    ADMIN = "admin"
+
+
+class Ward(Base):
+    """One of the city's 34 wards (phường) and communes (xã)."""
+
+    __tablename__ = "ward"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stable ASCII slug of the name without its kind ("dong-ve"); used in URLs and rosters.
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    #: The name without its kind ("Đông Vệ").
+    name: Mapped[str] = mapped_column(sa.String(100))
+    #: "phuong" or "xa".
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    #: Order in official lists.
+    position: Mapped[int] = mapped_column(default=0)
+
+    users: Mapped[list[User]] = relationship(back_populates="ward")
+
+    @property
+    def full_name(self) -> str:
+        """The name with its kind, as printed ("Phường Đông Vệ", "Xã Thiệu Vân")."""
+        return ("Phường " if self.kind == "phuong" else "Xã ") + self.name
+
+
+class Cohort(Base):
+    """A class (lớp) of trainees taught together."""
+
+    __tablename__ = "cohort"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+
+    users: Mapped[list[User]] = relationship(back_populates="cohort")
+
+
+class User(UserMixin, Base):
+    """An account: a trainee, a ward manager, an instructor or an admin."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(20), default=Role.TRAINEE)
+    #: Position held in the ward (chức vụ), free text from the roster.
+    position: Mapped[str | None] = mapped_column(sa.String(200))
+    ward_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ward.id"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohort.id"), index=True)
+    #: Set for generated passwords: the next login must choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    ward: Mapped[Ward | None] = relationship(back_populates="users")
+    cohort: Mapped[Cohort | None] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds one of ``roles``."""
+        return self.role in roles

@@ -1,0 +1,159 @@
+"""The course as stored: topics, their lesson sections, and versioned questions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+
+class ReviewPolicy(StrEnum):
+    """When a trainee may see the right answers of a submitted attempt."""
+
+    IMMEDIATELY = "immediately"
+    AFTER_LAST_ATTEMPT = "after_last_attempt"
+    NEVER = "never"
+
+
+class QuestionStatus(StrEnum):
+    """A question is drawn only when approved; drafts wait for an admin, retired ones rest."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    RETIRED = "retired"
+
+
+class Course(Base):
+    """The one course quizapp serves, as described by questions/course.yaml."""
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    issuing_body: Mapped[str] = mapped_column(sa.String(300))
+    #: The rest of course.yaml (certificate wording, organiser…), kept as loaded.
+    settings: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+class Topic(Base):
+    """A topic (chuyên đề): a lesson and a question bank with its quiz settings."""
+
+    __tablename__ = "topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 1..5; appears in URLs (/topics/2).
+    number: Mapped[int] = mapped_column(unique=True)
+    #: Folder name in questions/ ("02-kiem-tra-giam-sat").
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The lesson's introduction (Markdown before the first section).
+    intro_md: Mapped[str] = mapped_column(sa.Text, default="")
+    questions_per_attempt: Mapped[int] = mapped_column(default=20)
+    time_limit_minutes: Mapped[int] = mapped_column(default=20)
+    pass_percent: Mapped[int] = mapped_column(default=70)
+    max_attempts: Mapped[int] = mapped_column(default=3)
+    review_policy: Mapped[str] = mapped_column(sa.String(30), default=ReviewPolicy.IMMEDIATELY)
+    #: Inactive topics are hidden and do not count towards completion.
+    active: Mapped[bool] = mapped_column(default=True)
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="topic", order_by="Section.position"
+    )
+    questions: Mapped[list[Question]] = relationship(back_populates="topic")
+
+
+class Section(Base):
+    """A `##` section of a topic's lesson; questions link to it."""
+
+    __tablename__ = "section"
+    __table_args__ = (sa.UniqueConstraint("topic_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id"))
+    slug: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    position: Mapped[int] = mapped_column(default=0)
+    body_md: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Sections that vanished from the lesson stay (old questions point at them) but hide.
+    active: Mapped[bool] = mapped_column(default=True)
+
+    topic: Mapped[Topic] = relationship(back_populates="sections")
+
+
+class Question(Base):
+    """A question's identity; its wording lives in versions so old attempts keep theirs."""
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The id from questions.yaml ("t2-017"); stable and never reused.
+    ext_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=QuestionStatus.APPROVED)
+    current_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("question_version.id", use_alter=True)
+    )
+
+    topic: Mapped[Topic] = relationship(back_populates="questions")
+    versions: Mapped[list[QuestionVersion]] = relationship(
+        back_populates="question",
+        foreign_keys="QuestionVersion.question_id",
+        order_by="QuestionVersion.version",
+    )
+    current_version: Mapped[QuestionVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class QuestionVersion(Base):
+    """One wording of a question. Never edited once an attempt has shown it."""
+
+    __tablename__ = "question_version"
+    __table_args__ = (sa.UniqueConstraint("question_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("section.id"), index=True)
+    #: single | multiple | true_false (see quiz.question_types).
+    type: Mapped[str] = mapped_column(sa.String(20))
+    difficulty: Mapped[str] = mapped_column(sa.String(10), default="medium")
+    text: Mapped[str] = mapped_column(sa.Text)
+    #: Options in authored order: [{"text": ..., "correct": bool}]. Never sent to the browser
+    #: as such: pages show them shuffled and refer to them by display position only.
+    options: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    source: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Hash of everything above, so a re-import knows whether the wording changed.
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    question: Mapped[Question] = relationship(
+        back_populates="versions", foreign_keys=[question_id]
+    )
+    section: Mapped[Section] = relationship()
+
+    @property
+    def correct_indexes(self) -> frozenset[int]:
+        """Indexes (authored order) of the correct options."""
+        return frozenset(i for i, o in enumerate(self.options) if o.get("correct"))
+
+
+class LessonView(Base):
+    """That a trainee opened a topic's lesson, and when."""
+
+    __tablename__ = "lesson_view"
+    __table_args__ = (sa.UniqueConstraint("user_id", "topic_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id"))
+    first_viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    view_count: Mapped[int] = mapped_column(default=1)

@@ -1,0 +1,306 @@
+"""The attempt lifecycle: start or resume, save an answer, submit, close when overdue.
+
+Plain service functions over a SQLAlchemy session; callers (views, CLI, tests) own the transaction
+(``db.write_transaction``). Nothing here reads ``request``; the clock is passed in as ``now``.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from ..i18n import lazy_gettext as _l
+from ..models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+    Topic,
+)
+from . import draw as drawing
+from .question_types import QUESTION_TYPES, to_authored
+from .rules import Score, accepts_writes
+
+
+class QuizError(Exception):
+    """A request the quiz refuses; ``message`` is shown to the trainee, ``status`` is HTTP."""
+
+    status = 400
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class AttemptLimitReached(QuizError):
+    status = 409
+
+
+class AttemptClosed(QuizError):
+    """The attempt is finished or past deadline + grace: nothing more is accepted."""
+
+    status = 409
+
+
+class InvalidAnswer(QuizError):
+    """An answer that does not fit the paper (tampered ids, two options for a single choice)."""
+
+    status = 400
+
+
+class TopicUnavailable(QuizError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    accepted: bool  # False: an older sequence number, ignored
+    seq: int  # the item's sequence number now
+    saved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    attempt: Attempt
+    #: "graded" now; "already" finished before (double click, retry); "late" closed at deadline
+    #: with the saved answers, the posted ones refused.
+    outcome: str
+
+
+def drawable_bank(session: Session, topic_id: int) -> list[drawing.BankEntry]:
+    """Approved questions of a topic with the version a new attempt would show."""
+    rows = session.execute(
+        select(Question.id, QuestionVersion.section_id, QuestionVersion.id)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.topic_id == topic_id, Question.status == QuestionStatus.APPROVED)
+    )
+    return [drawing.BankEntry(q, s, v) for q, s, v in rows]
+
+
+def seen_counts(session: Session, user_id: int, topic_id: int) -> dict[int, int]:
+    """How many of this trainee's earlier attempts at the topic showed each question."""
+    rows = session.execute(
+        select(QuestionVersion.question_id, func.count())
+        .select_from(AttemptItem)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(Attempt.user_id == user_id, Attempt.topic_id == topic_id)
+        .group_by(QuestionVersion.question_id)
+    )
+    return dict(rows.all())
+
+
+def open_attempt(session: Session, user_id: int, topic_id: int) -> Attempt | None:
+    return session.scalar(
+        select(Attempt).where(
+            Attempt.user_id == user_id, Attempt.topic_id == topic_id, Attempt.status == AttemptStatus.OPEN
+        )
+    )
+
+
+def start_or_resume(
+    session: Session,
+    user_id: int,
+    topic: Topic,
+    now: datetime,
+    grace_seconds: int,
+    rng: random.Random | None = None,
+) -> tuple[Attempt, bool]:
+    """Return the trainee's open attempt at ``topic``, or start a new one. ``(attempt, created)``.
+
+    An open attempt past deadline + grace is closed (graded) first. Raises AttemptLimitReached
+    when every attempt is used and TopicUnavailable when the bank is empty.
+    """
+    current = open_attempt(session, user_id, topic.id)
+    if current is not None:
+        if close_if_overdue(session, current, now, grace_seconds):
+            current = None
+        else:
+            return current, False
+    used = session.scalar(
+        select(func.count()).select_from(Attempt).where(Attempt.user_id == user_id, Attempt.topic_id == topic.id)
+    )
+    if used >= topic.max_attempts:
+        raise AttemptLimitReached(_l("You have used all %(n)d attempts at this topic.", n=topic.max_attempts))
+    bank = drawable_bank(session, topic.id)
+    if not bank:
+        raise TopicUnavailable(_l("This topic has no approved questions yet."))
+    rng = rng or random.Random(secrets.randbits(64))
+    chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
+    versions = {
+        v.id: v for v in session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_([c.version_id for c in chosen])))
+    }
+    attempt = Attempt(
+        user_id=user_id,
+        topic_id=topic.id,
+        number=used + 1,
+        status=AttemptStatus.OPEN,
+        started_at=now,
+        deadline_at=now + timedelta(minutes=topic.time_limit_minutes),
+        max_score=len(chosen),
+        pass_percent=topic.pass_percent,
+    )
+    for position, entry in enumerate(chosen, start=1):
+        version = versions[entry.version_id]
+        qtype = QUESTION_TYPES[version.type]
+        attempt.items.append(
+            AttemptItem(
+                position=position,
+                question_version_id=version.id,
+                option_order=drawing.option_order(len(version.options), qtype.fixed_order, rng),
+            )
+        )
+    session.add(attempt)
+    session.flush()
+    return attempt, True
+
+
+def _check_open(session: Session, attempt: Attempt, now: datetime, grace_seconds: int) -> None:
+    if attempt.status != AttemptStatus.OPEN:
+        raise AttemptClosed(_l("This attempt has already been submitted."))
+    if close_if_overdue(session, attempt, now, grace_seconds):
+        raise AttemptClosed(_l("Time is up: this attempt was closed and graded with your saved answers."))
+
+
+def _parse(item: AttemptItem, display: Sequence[int]) -> list[int] | None:
+    """Validate display positions for ``item``; return authored indexes (None = cleared)."""
+    if not display:
+        return None
+    authored = to_authored(item.option_order, display)
+    qtype = QUESTION_TYPES[item.question_version.type]
+    if authored is None or (not qtype.multiple_choice and len(authored) != 1):
+        raise InvalidAnswer(_l("That answer does not belong to question %(n)d.", n=item.position))
+    return authored
+
+
+def _item(attempt: Attempt, position: int) -> AttemptItem:
+    for item in attempt.items:
+        if item.position == position:
+            return item
+    raise InvalidAnswer(_l("Question %(n)s is not part of this attempt.", n=position))
+
+
+def save_answer(
+    session: Session,
+    attempt: Attempt,
+    position: int,
+    display: Sequence[int],
+    seq: int,
+    now: datetime,
+    grace_seconds: int,
+) -> SaveResult:
+    """Save one answer if ``seq`` is newer than the one that wrote it last; else ignore it."""
+    _check_open(session, attempt, now, grace_seconds)
+    item = _item(attempt, position)
+    authored = _parse(item, display)
+    if seq <= item.seq:
+        return SaveResult(False, item.seq, item.answered_at)
+    item.selected, item.seq, item.answered_at = authored, seq, now
+    attempt.last_seq = max(attempt.last_seq, seq)
+    return SaveResult(True, seq, now)
+
+
+def submit(
+    session: Session,
+    attempt: Attempt,
+    now: datetime,
+    grace_seconds: int,
+    answers: Mapping[int, Sequence[int]] | None = None,
+) -> SubmitResult:
+    """Finish and grade ``attempt`` exactly once.
+
+    ``answers`` (position -> display positions), when given, are the page's final state (the
+    no-JavaScript path) and replace the saved ones. A second submit returns the first result.
+    """
+    if attempt.status != AttemptStatus.OPEN:
+        return SubmitResult(attempt, "already")
+    if not accepts_writes(attempt.deadline_at, now, grace_seconds):
+        close_if_overdue(session, attempt, now, grace_seconds)
+        session.refresh(attempt)
+        return SubmitResult(attempt, "late" if attempt.status == AttemptStatus.TIMED_OUT else "already")
+    parsed = {}
+    for position, display in (answers or {}).items():
+        item = _item(attempt, position)
+        parsed[item.position] = (item, _parse(item, display))  # all checked before anything changes
+    if not _claim(session, attempt, AttemptStatus.SUBMITTED, now):
+        session.refresh(attempt)
+        return SubmitResult(attempt, "already")
+    for item, authored in parsed.values():
+        if authored != item.selected:
+            item.selected, item.answered_at = authored, now
+    grade(session, attempt, now)
+    return SubmitResult(attempt, "graded")
+
+
+def _claim(session: Session, attempt: Attempt, status: str, now: datetime) -> bool:
+    """Move an open attempt to ``status``; False if another request got there first.
+
+    The conditional UPDATE is what makes double clicks and concurrent submits give one result:
+    only the request whose UPDATE matched the 'open' row goes on to grade.
+    """
+    result = session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
+        .values(status=status, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    attempt.status, attempt.finished_at = status, now
+    return True
+
+
+def close_if_overdue(session: Session, attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
+    """Close and grade an open attempt past deadline + grace with its saved answers."""
+    if attempt.status != AttemptStatus.OPEN or accepts_writes(attempt.deadline_at, now, grace_seconds):
+        return False
+    if not _claim(session, attempt, AttemptStatus.TIMED_OUT, now):
+        return False
+    grade(session, attempt, now)
+    return True
+
+
+def close_expired(session: Session, now: datetime, grace_seconds: int) -> int:
+    """Close every open attempt past deadline + grace (the cron job); return how many."""
+    cutoff = now - timedelta(seconds=grace_seconds)
+    overdue = session.scalars(
+        select(Attempt)
+        .where(Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at < cutoff)
+        .options(selectinload(Attempt.items).selectinload(AttemptItem.question_version))
+    ).all()
+    return sum(close_if_overdue(session, a, now, grace_seconds) for a in overdue)
+
+
+def grade(session: Session, attempt: Attempt, now: datetime) -> Score:
+    """Mark every item, store the score, and issue the certificate if this completes the course."""
+    correct = 0
+    for item in attempt.items:
+        version = item.question_version
+        item.is_correct = QUESTION_TYPES[version.type].grade(version.correct_indexes, item.selected)
+        correct += item.is_correct
+    score = Score(correct=correct, total=len(attempt.items), pass_percent=attempt.pass_percent)
+    attempt.score, attempt.passed = score.correct, score.passed
+    session.flush()
+    if score.passed:
+        from ..certificates.issuance import issue_if_eligible
+
+        issue_if_eligible(session, attempt.user_id, now)
+    return score
+
+
+def overdue_ids(session: Session, now: datetime, grace_seconds: int, user_id: int | None = None) -> list[int]:
+    """Ids of open attempts past deadline + grace (optionally of one user): a cheap read."""
+    query = select(Attempt.id).where(
+        Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at < now - timedelta(seconds=grace_seconds)
+    )
+    if user_id is not None:
+        query = query.where(Attempt.user_id == user_id)
+    return list(session.scalars(query))

@@ -58,6 +58,9 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
+    #: Each area keeps its own catalogue (msgids in English, Vietnamese translations); Flask-Babel
+    #: merges them. Paths are relative to the package folder.
+    BABEL_TRANSLATION_DIRECTORIES = "translations;reports/translations;certificates/translations;admin/translations"
 
     #: Rows per page in long lists.
     PAGE_SIZE = 50

@@ -24,6 +24,21 @@ from .factories import Factories
 PG_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL")
 
 
+def _worker_database(base_url: str) -> str:
+    """One PostgreSQL database per xdist worker (created on demand), so workers never collide."""
+    from sqlalchemy import create_engine, make_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = make_url(base_url)
+    name = f"{url.database}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def _config(tmp: Path, url: str, **extra) -> dict:
     return {
         "TESTING": True,
@@ -40,12 +55,14 @@ def _config(tmp: Path, url: str, **extra) -> dict:
 def schema_template(tmp_path_factory) -> str:
     """Run the migrations once; return the SQLite file to copy (or the PostgreSQL URL)."""
     if PG_URL:
-        app = create_app(_config(tmp_path_factory.mktemp("pg"), PG_URL))
+        url = _worker_database(PG_URL)
+        app = create_app(_config(tmp_path_factory.mktemp("pg"), url))
         with app.app_context():
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             upgrade_db()
-        return PG_URL
+            db.engine.dispose()
+        return url
     folder = tmp_path_factory.mktemp("schema")
     path = folder / "template.sqlite"
     app = create_app(_config(folder, f"sqlite:///{path}"))
@@ -59,7 +76,7 @@ def schema_template(tmp_path_factory) -> str:
 def app_config(tmp_path, schema_template) -> dict:
     """The test configuration; tests may change it before the ``app`` fixture is created."""
     if PG_URL:
-        return _config(tmp_path, PG_URL)
+        return _config(tmp_path, schema_template)
     path = tmp_path / "test.sqlite"
     shutil.copy(schema_template, path)
     return _config(tmp_path, f"sqlite:///{path}")

@@ -154,7 +154,7 @@ def start_or_resume(
         attempt.items.append(
             AttemptItem(
                 position=position,
-                question_version_id=version.id,
+                question_version=version,  # set the object, not just the id: grading needs it
                 option_order=drawing.option_order(len(version.options), qtype.fixed_order, rng),
             )
         )

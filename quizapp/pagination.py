@@ -1,0 +1,38 @@
+"""A page of rows from a select(), with the numbers a pager needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    number: int
+    size: int
+    total: int
+
+    @classmethod
+    def of(cls, session: Session, query: Select, number: int, size: int) -> Page:
+        """Run ``query`` for page ``number`` (1-based, clamped to the last page)."""
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        pages = max(1, -(-total // size))
+        number = min(max(1, number), pages)
+        items = session.scalars(query.limit(size).offset((number - 1) * size)).all()
+        return cls(list(items), number, size, total)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages

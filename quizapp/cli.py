@@ -6,16 +6,17 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 from flask import Flask, current_app
 from sqlalchemy import select
 
 from .db import db, write_transaction
 from .models import utcnow
 
-content_cli = click.Group("content", help="Load or check the course package (questions/).")
-users_cli = click.Group("users", help="Create accounts.")
-attempts_cli = click.Group("attempts", help="Maintenance of quiz attempts.")
-db_cli = click.Group("db", help="Schema migrations (for developers).")
+content_cli = AppGroup("content", help="Load or check the course package (questions/).")
+users_cli = AppGroup("users", help="Create accounts.")
+attempts_cli = AppGroup("attempts", help="Maintenance of quiz attempts.")
+db_cli = AppGroup("db", help="Schema migrations (for developers).")
 
 
 @click.command("init")

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .db import db, write_transaction
@@ -80,8 +80,12 @@ def content_import_command(path: Path | None, dry_run: bool) -> None:
 @users_cli.command("add")
 @click.argument("username")
 @click.option("--name", required=True, help="Full name, as printed on the certificate.")
-@click.option("--role", default="trainee", show_default=True,
-              type=click.Choice(["trainee", "ward_manager", "instructor", "admin"]))
+@click.option(
+    "--role",
+    default="trainee",
+    show_default=True,
+    type=click.Choice(["trainee", "ward_manager", "instructor", "admin"]),
+)
 @click.option("--ward", help="Ward code or name (trainees and ward managers).")
 @click.option("--cohort", help="Class code or name.")
 @click.option("--position", help="Position held (chức vụ).")
@@ -109,8 +113,9 @@ def users_add_command(username, name, role, ward, cohort, position) -> None:
             if cohort_obj is None:
                 raise click.ClickException(f"unknown class '{cohort}'")
         try:
-            user = create_user(session, username, name, password, role=role, ward=ward_obj,
-                               cohort=cohort_obj, position=position)
+            user = create_user(
+                session, username, name, password, role=role, ward=ward_obj, cohort=cohort_obj, position=position
+            )
         except AccountError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {role} '{user.username}'.")
@@ -118,8 +123,12 @@ def users_add_command(username, name, role, ward, cohort, position) -> None:
 
 @users_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the first passwords (CSV). Default: FILE-credentials.csv")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the first passwords (CSV). Default: FILE-credentials.csv",
+)
 @click.option("--dry-run", is_flag=True, help="Only check the roster.")
 def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
     """Import a roster (CSV or XLSX) all-or-nothing, with generated first passwords."""

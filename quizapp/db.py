@@ -21,9 +21,7 @@ from sqlalchemy import event, orm
 db = SQLAlchemy()
 
 #: Set while a write transaction is being opened, so the SQLite "begin" hook knows to lock.
-_want_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "quizapp_want_immediate", default=False
-)
+_want_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("quizapp_want_immediate", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from .db import db
 from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .learn.markdown import render_markdown
 
 bp = Blueprint("web", __name__)
@@ -40,6 +41,19 @@ def local_datetime(value: datetime | None, fmt: str = "dd/MM/yyyy HH:mm") -> str
     return "" if value is None else format_datetime(value, fmt)
 
 
+ROLE_LABELS = {
+    "trainee": _l("Trainee"),
+    "ward_manager": _l("Ward manager"),
+    "instructor": _l("Instructor"),
+    "admin": _l("Administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    """The role's name in the UI language."""
+    return str(ROLE_LABELS.get(role, role))
+
+
 def _error(status: int, title: str, message: str):
     if request.accept_mimetypes.best == "application/json" or request.is_json:
         return jsonify(ok=False, error=message), status
@@ -52,15 +66,21 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(score10)
     app.add_template_filter(percent)
     app.add_template_filter(local_datetime)
+    app.add_template_filter(role_label)
     app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return _error(400, _("The form has expired"),
-                      _("The page was open too long or the request was tampered with. "
-                        "Go back, reload the page and try again; your saved answers are kept."))
+        return _error(
+            400,
+            _("The form has expired"),
+            _(
+                "The page was open too long or the request was tampered with. "
+                "Go back, reload the page and try again; your saved answers are kept."
+            ),
+        )
 
     @app.errorhandler(400)
     def bad_request(exc):
@@ -80,8 +100,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(exc):
-        return _error(500, _("Something went wrong"),
-                      _("The error has been logged. Nothing you saved was lost; please try again."))
+        return _error(
+            500,
+            _("Something went wrong"),
+            _("The error has been logged. Nothing you saved was lost; please try again."),
+        )
 
     @app.after_request
     def security_headers(response):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from quizapp.accounts.wards import seed_wards
 from quizapp.auth.passwords import hash_password
@@ -51,8 +51,13 @@ class Factories:
                 seed_wards(s)
             n = next(_counter)
             ward_obj = s.query(Ward).filter_by(code=ward).one() if ward else None
-            fields = dict(username=f"user{n}", full_name=f"Nguyễn Văn Thử {n}", password_hash=password_hash(),
-                          role=role, ward=ward_obj)
+            fields = dict(
+                username=f"user{n}",
+                full_name=f"Nguyễn Văn Thử {n}",
+                password_hash=password_hash(),
+                role=role,
+                ward=ward_obj,
+            )
             fields.update(overrides)
             user = User(**fields)
             s.add(user)
@@ -66,15 +71,27 @@ class Factories:
         correct (authored order); multiple: options 0 and 1; true_false: the statement is true.
         """
         with self.app.app_context(), write_transaction() as s:
-            fields = dict(number=number, slug=f"{number:02d}-chu-de", title=f"Chuyên đề {number}",
-                          questions_per_attempt=4, time_limit_minutes=20, pass_percent=70, max_attempts=3)
+            fields = dict(
+                number=number,
+                slug=f"{number:02d}-chu-de",
+                title=f"Chuyên đề {number}",
+                questions_per_attempt=4,
+                time_limit_minutes=20,
+                pass_percent=70,
+                max_attempts=3,
+            )
             fields.update(settings)
             topic = Topic(**fields)
             s.add(topic)
             s.flush()
             for si in range(sections):
-                section = Section(topic_id=topic.id, slug=f"phan-{si + 1}", title=f"Phần {si + 1}",
-                                  position=si, body_md=f"Nội dung phần {si + 1}.")
+                section = Section(
+                    topic_id=topic.id,
+                    slug=f"phan-{si + 1}",
+                    title=f"Phần {si + 1}",
+                    position=si,
+                    body_md=f"Nội dung phần {si + 1}.",
+                )
                 s.add(section)
                 s.flush()
                 for qi in range(per_section):
@@ -87,17 +104,31 @@ class Factories:
         if qtype == "true_false":
             options = true_false_options(True)
         elif qtype == "multiple":
-            options = [{"text": f"{ext_id} đúng A", "correct": True}, {"text": f"{ext_id} đúng B", "correct": True},
-                       {"text": f"{ext_id} sai C", "correct": False}, {"text": f"{ext_id} sai D", "correct": False}]
+            options = [
+                {"text": f"{ext_id} đúng A", "correct": True},
+                {"text": f"{ext_id} đúng B", "correct": True},
+                {"text": f"{ext_id} sai C", "correct": False},
+                {"text": f"{ext_id} sai D", "correct": False},
+            ]
         else:
             options = [{"text": f"{ext_id} đúng", "correct": True}] + [
-                {"text": f"{ext_id} sai {k}", "correct": False} for k in range(1, 4)]
+                {"text": f"{ext_id} sai {k}", "correct": False} for k in range(1, 4)
+            ]
         question = Question(ext_id=ext_id, topic_id=topic.id)
         s.add(question)
         s.flush()
-        version = QuestionVersion(question_id=question.id, version=1, section_id=section.id, type=qtype,
-                                  difficulty="medium", text=f"Câu hỏi {ext_id}?", options=options,
-                                  explanation=f"Giải thích {ext_id}.", source="Điều lệ Đảng", content_hash=ext_id)
+        version = QuestionVersion(
+            question_id=question.id,
+            version=1,
+            section_id=section.id,
+            type=qtype,
+            difficulty="medium",
+            text=f"Câu hỏi {ext_id}?",
+            options=options,
+            explanation=f"Giải thích {ext_id}.",
+            source="Điều lệ Đảng",
+            content_hash=ext_id,
+        )
         s.add(version)
         s.flush()
         question.current_version_id = version.id
@@ -105,4 +136,4 @@ class Factories:
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)

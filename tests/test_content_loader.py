@@ -50,8 +50,9 @@ QUESTIONS = """- id: t1-001
 """
 
 
-def write_package(root: Path, questions: str = QUESTIONS, lesson: str = LESSON, topic: str = TOPIC,
-                  course: str = COURSE) -> Path:
+def write_package(
+    root: Path, questions: str = QUESTIONS, lesson: str = LESSON, topic: str = TOPIC, course: str = COURSE
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "course.yaml").write_text(course, encoding="utf-8")
     folder = root / "01-thu"
@@ -73,8 +74,13 @@ def test_valid_package_loads(tmp_path):
     topic = spec.topics[0]
     assert [s.slug for s in topic.sections] == ["hinh-thuc-ky-luat", "thoi-hieu"]
     assert topic.intro_md.strip() == "Mở đầu."
-    assert topic.quiz == {"questions": 2, "time_limit_minutes": 20, "pass_percent": 70, "max_attempts": 3,
-                          "review": "immediately"}
+    assert topic.quiz == {
+        "questions": 2,
+        "time_limit_minutes": 20,
+        "pass_percent": 70,
+        "max_attempts": 3,
+        "review": "immediately",
+    }
     tf = topic.questions[1]
     assert tf.options == [{"text": "Đúng", "correct": False}, {"text": "Sai", "correct": True}]
     assert topic.questions[2].difficulty == "hard" and topic.questions[0].difficulty == "medium"
@@ -95,13 +101,22 @@ def test_text_is_nfc_normalised(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('      correct: true\n    - text: "Sai"', '      correct: true\n    - text: "Sai"\n      correct: true',
-         "questions.yaml:5: a single-choice question needs exactly one correct option, not 2"),
-        ("section: hinh-thuc-ky-luat", "section: khong-co",
-         "questions.yaml:2: section 'khong-co' is not a '## ' heading of this topic's lesson"),
+        (
+            '      correct: true\n    - text: "Sai"',
+            '      correct: true\n    - text: "Sai"\n      correct: true',
+            "questions.yaml:5: a single-choice question needs exactly one correct option, not 2",
+        ),
+        (
+            "section: hinh-thuc-ky-luat",
+            "section: khong-co",
+            "questions.yaml:2: section 'khong-co' is not a '## ' heading of this topic's lesson",
+        ),
         ("type: single", "type: essay", "questions.yaml:3: 'type' must be one of single, multiple, true_false"),
-        ('  source: "Điều lệ Đảng, Điều 35"', '  source: ""',
-         "questions.yaml:10: 'source' is required and must be non-empty text"),
+        (
+            '  source: "Điều lệ Đảng, Điều 35"',
+            '  source: ""',
+            "questions.yaml:10: 'source' is required and must be non-empty text",
+        ),
         ("  answer: false", "  answer: maybe", "questions.yaml:16: 'answer' must be true or false"),
         ("- id: t1-002", "- id: t1-001", "id 't1-001' is already used at questions/01-thu/questions.yaml:1"),
         ('  text: "Câu một?"', '  text: "Câu một?"\n  hint: "x"', "questions.yaml:5: unknown key 'hint'"),
@@ -163,7 +178,8 @@ def test_import_is_idempotent_and_versions_edits(app, tmp_path):
         assert count(Question) == 3 and count(QuestionVersion) == 3 and count(Section) == 2
 
         edited = QUESTIONS.replace("Câu một?", "Câu một (sửa)?").replace(
-            QUESTIONS[QUESTIONS.index("- id: t1-003"):], "")
+            QUESTIONS[QUESTIONS.index("- id: t1-003") :], ""
+        )
         write_package(root, questions=edited)
         with write_transaction() as s:
             third = import_course(s, load_package(root))

@@ -32,10 +32,16 @@ HEADERS = {
     "role": {"role", "vai-tro"},
 }
 ROLE_WORDS = {
-    "": Role.TRAINEE, "trainee": Role.TRAINEE, "hoc-vien": Role.TRAINEE,
-    "ward_manager": Role.WARD_MANAGER, "ward-manager": Role.WARD_MANAGER, "lanh-dao": Role.WARD_MANAGER,
-    "instructor": Role.INSTRUCTOR, "giang-vien": Role.INSTRUCTOR,
-    "admin": Role.ADMIN, "quan-tri": Role.ADMIN,
+    "": Role.TRAINEE,
+    "trainee": Role.TRAINEE,
+    "hoc-vien": Role.TRAINEE,
+    "ward_manager": Role.WARD_MANAGER,
+    "ward-manager": Role.WARD_MANAGER,
+    "lanh-dao": Role.WARD_MANAGER,
+    "instructor": Role.INSTRUCTOR,
+    "giang-vien": Role.INSTRUCTOR,
+    "admin": Role.ADMIN,
+    "quan-tri": Role.ADMIN,
 }
 MAX_ROWS = 5000
 
@@ -97,7 +103,9 @@ def read_roster(data: bytes, filename: str) -> list[RosterRow]:
     columns = _map_headers(table[0])
     rows = []
     for number, cells in enumerate(table[1:], start=2):
-        values = {key: (cells[i].strip() if i < len(cells) and cells[i] is not None else "") for key, i in columns.items()}
+        values = {
+            key: (cells[i].strip() if i < len(cells) and cells[i] is not None else "") for key, i in columns.items()
+        }
         if not any(values.values()):
             continue  # blank line
         rows.append(RosterRow(row=number, **{k: values.get(k, "") for k in HEADERS if k in values}))
@@ -126,7 +134,8 @@ def _map_headers(header: list[str]) -> dict[str, int]:
     missing = [n for n in ("full_name", "ward") if n not in columns]
     if missing:
         raise RosterError(
-            "the first row must name the columns; missing: " + ", ".join(missing)
+            "the first row must name the columns; missing: "
+            + ", ".join(missing)
             + " (e.g. 'Họ và tên', 'Phường/xã', 'Lớp', 'Chức vụ', 'Tên đăng nhập', 'Vai trò')"
         )
     return columns
@@ -168,9 +177,18 @@ def plan_import(session: Session, rows: list[RosterRow]) -> RosterPlan:
         in_file[username] = r.row
         if r.cohort and r.cohort.casefold() not in cohorts and r.cohort not in plan.new_cohorts:
             plan.new_cohorts.append(r.cohort)
-        plan.users.append(PlannedUser(row=r.row, username=username, full_name=r.full_name, role=role,
-                                      ward_id=ward.id if ward else None, ward_name=ward.full_name if ward else "",
-                                      cohort=r.cohort, position=r.position))
+        plan.users.append(
+            PlannedUser(
+                row=r.row,
+                username=username,
+                full_name=r.full_name,
+                role=role,
+                ward_id=ward.id if ward else None,
+                ward_name=ward.full_name if ward else "",
+                cohort=r.cohort,
+                position=r.position,
+            )
+        )
     return plan
 
 
@@ -191,12 +209,22 @@ def commit_import(session: Session, plan: RosterPlan, actor_id: int | None = Non
     credentials = []
     for p in plan.users:
         password = generate_password()
-        create_user(session, p.username, p.full_name, password, role=p.role,
-                    ward=session.get(Ward, p.ward_id) if p.ward_id else None,
-                    cohort=cohorts.get(p.cohort.casefold()) if p.cohort else None,
-                    position=p.position or None, must_change_password=True, actor_id=actor_id)
+        create_user(
+            session,
+            p.username,
+            p.full_name,
+            password,
+            role=p.role,
+            ward=session.get(Ward, p.ward_id) if p.ward_id else None,
+            cohort=cohorts.get(p.cohort.casefold()) if p.cohort else None,
+            position=p.position or None,
+            must_change_password=True,
+            actor_id=actor_id,
+        )
         credentials.append((p, password))
-    record(session, "roster.import", actor_id=actor_id, detail={"users": len(plan.users), "new_cohorts": plan.new_cohorts})
+    record(
+        session, "roster.import", actor_id=actor_id, detail={"users": len(plan.users), "new_cohorts": plan.new_cohorts}
+    )
     return credentials
 
 

@@ -16,7 +16,9 @@ class AccountError(ValueError):
 
 
 def username_taken(session: Session, username: str) -> bool:
-    return session.scalar(select(func.count()).select_from(User).where(func.lower(User.username) == username.lower())) > 0
+    return (
+        session.scalar(select(func.count()).select_from(User).where(func.lower(User.username) == username.lower())) > 0
+    )
 
 
 def suggest_username(full_name: str, taken: set[str]) -> str:
@@ -55,11 +57,23 @@ def create_user(
     if username_taken(session, username):
         raise AccountError(f"username '{username}' is already taken")
     user = User(
-        username=username, full_name=full_name.strip(), password_hash=hash_password(password), role=role,
-        ward=ward, cohort=cohort, position=position, must_change_password=must_change_password,
+        username=username,
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        ward=ward,
+        cohort=cohort,
+        position=position,
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()
-    record(session, "user.create", actor_id=actor_id, target_type="user", target_id=user.id,
-           detail={"username": username, "role": role, "ward": ward.code if ward else None})
+    record(
+        session,
+        "user.create",
+        actor_id=actor_id,
+        target_type="user",
+        target_id=user.id,
+        detail={"username": username, "role": role, "ward": ward.code if ward else None},
+    )
     return user

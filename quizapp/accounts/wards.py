@@ -14,13 +14,41 @@ from sqlalchemy.orm import Session
 from ..models import Ward
 
 WARDS_2021: tuple[tuple[str, str], ...] = tuple(
-    [("phuong", n) for n in (
-        "An Hưng", "Ba Đình", "Điện Biên", "Đông Cương", "Đông Hải", "Đông Hương", "Đông Lĩnh",
-        "Đông Sơn", "Đông Tân", "Đông Thọ", "Đông Vệ", "Hàm Rồng", "Lam Sơn", "Long Anh",
-        "Nam Ngạn", "Ngọc Trạo", "Phú Sơn", "Quảng Cát", "Quảng Đông", "Quảng Hưng", "Quảng Phú",
-        "Quảng Tâm", "Quảng Thành", "Quảng Thắng", "Quảng Thịnh", "Tào Xuyên", "Tân Sơn",
-        "Thiệu Dương", "Thiệu Khánh", "Trường Thi",
-    )]
+    [
+        ("phuong", n)
+        for n in (
+            "An Hưng",
+            "Ba Đình",
+            "Điện Biên",
+            "Đông Cương",
+            "Đông Hải",
+            "Đông Hương",
+            "Đông Lĩnh",
+            "Đông Sơn",
+            "Đông Tân",
+            "Đông Thọ",
+            "Đông Vệ",
+            "Hàm Rồng",
+            "Lam Sơn",
+            "Long Anh",
+            "Nam Ngạn",
+            "Ngọc Trạo",
+            "Phú Sơn",
+            "Quảng Cát",
+            "Quảng Đông",
+            "Quảng Hưng",
+            "Quảng Phú",
+            "Quảng Tâm",
+            "Quảng Thành",
+            "Quảng Thắng",
+            "Quảng Thịnh",
+            "Tào Xuyên",
+            "Tân Sơn",
+            "Thiệu Dương",
+            "Thiệu Khánh",
+            "Trường Thi",
+        )
+    ]
     + [("xa", n) for n in ("Đông Vinh", "Hoằng Đại", "Hoằng Quang", "Thiệu Vân")]
 )
 
@@ -46,7 +74,7 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFC", text).strip().casefold()
     for prefix in ("phường ", "phuong ", "xã ", "xa ", "p. ", "p.", "x. "):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     return slugify(text)
 

@@ -30,8 +30,10 @@ class ImportReport:
     per_topic: dict[int, int] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (f"{self.topics} topics, {self.sections} sections; questions: {self.created} new, "
-                f"{self.new_versions} changed, {self.unchanged} unchanged, {self.retired} retired")
+        return (
+            f"{self.topics} topics, {self.sections} sections; questions: {self.created} new, "
+            f"{self.new_versions} changed, {self.unchanged} unchanged, {self.retired} retired"
+        )
 
 
 def import_course(session: Session, spec: CourseSpec, actor_id: int | None = None) -> ImportReport:
@@ -43,8 +45,14 @@ def import_course(session: Session, spec: CourseSpec, actor_id: int | None = Non
     for topic_spec in spec.topics:
         _import_topic(session, topic_spec, report)
     session.flush()
-    record(session, "content.import", actor_id=actor_id, target_type="course", target_id="1",
-           detail={"summary": report.summary()})
+    record(
+        session,
+        "content.import",
+        actor_id=actor_id,
+        target_type="course",
+        target_id="1",
+        detail={"summary": report.summary()},
+    )
     return report
 
 
@@ -75,9 +83,10 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
         gone.active = False
     session.flush()
 
-    questions = {q.ext_id: q for q in session.scalars(
-        select(Question).where(Question.ext_id.in_([q.id for q in spec.questions]))
-    )}
+    questions = {
+        q.ext_id: q
+        for q in session.scalars(select(Question).where(Question.ext_id.in_([q.id for q in spec.questions])))
+    }
     in_file = set()
     for q in spec.questions:
         in_file.add(q.id)
@@ -101,8 +110,13 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
             question_id=question.id,
             version=(latest.version + 1) if latest else 1,
             section_id=sections[q.section].id,
-            type=q.type, difficulty=q.difficulty, text=q.text, options=q.options,
-            explanation=q.explanation, source=q.source, content_hash=q.content_hash,
+            type=q.type,
+            difficulty=q.difficulty,
+            text=q.text,
+            options=q.options,
+            explanation=q.explanation,
+            source=q.source,
+            content_hash=q.content_hash,
         )
         session.add(version)
         session.flush()

@@ -23,12 +23,10 @@ from .yamlread import LineDict, LineList, YamlError, load_yaml
 
 TOPIC_DIR = re.compile(r"^(\d{2})-[a-z0-9-]+$")
 HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*(?:\{#(?P<slug>[a-z0-9-]+)\})?\s*$")
-QUESTION_KEYS = {"id", "section", "type", "difficulty", "text", "options", "answer",
-                 "explanation", "source"}
+QUESTION_KEYS = {"id", "section", "type", "difficulty", "text", "options", "answer", "explanation", "source"}
 OPTION_KEYS = {"text", "correct"}
 DIFFICULTIES = ("easy", "medium", "hard")
-QUIZ_KEYS = {"questions": (1, 200), "time_limit_minutes": (1, 600), "pass_percent": (1, 100),
-             "max_attempts": (1, 50)}
+QUIZ_KEYS = {"questions": (1, 200), "time_limit_minutes": (1, 600), "pass_percent": (1, 100), "max_attempts": (1, 50)}
 TOPIC_KEYS = {"number", "title", "summary", "quiz"}
 COURSE_KEYS = {"title", "issuing_body", "organiser", "completion", "certificate"}
 
@@ -64,8 +62,7 @@ class QuestionSpec:
     @property
     def content_hash(self) -> str:
         """A fingerprint of the wording: a changed hash means a new version."""
-        payload = [self.section, self.type, self.difficulty, self.text, self.options,
-                   self.explanation, self.source]
+        payload = [self.section, self.type, self.difficulty, self.text, self.options, self.explanation, self.source]
         return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -212,13 +209,16 @@ def _read_topic(folder: Path, errors: _Errors, defaults: dict[str, Any]) -> Topi
     quiz = _read_quiz(data, path, errors, defaults)
 
     intro, sections = _read_lesson(folder / "lesson.md", errors)
-    topic = TopicSpec(number=number, slug=folder.name, title=title, summary=summary,
-                      intro_md=intro, quiz=quiz, sections=sections)
+    topic = TopicSpec(
+        number=number, slug=folder.name, title=title, summary=summary, intro_md=intro, quiz=quiz, sections=sections
+    )
     topic.questions = _read_questions(folder / "questions.yaml", topic, errors)
     if topic.questions and quiz["questions"] > len(topic.questions):
-        errors.add(path, data.line_of("quiz"),
-                   f"the quiz draws {quiz['questions']} questions but the bank has only "
-                   f"{len(topic.questions)}")
+        errors.add(
+            path,
+            data.line_of("quiz"),
+            f"the quiz draws {quiz['questions']} questions but the bank has only {len(topic.questions)}",
+        )
     return topic
 
 
@@ -327,8 +327,7 @@ def _read_question(raw, line: int, path: Path, slugs: set[str], errors: _Errors)
         qid = ""
     section = raw.get("section")
     if section not in slugs:
-        errors.add(path, raw.line_of("section"),
-                   f"section '{section}' is not a '## ' heading of this topic's lesson")
+        errors.add(path, raw.line_of("section"), f"section '{section}' is not a '## ' heading of this topic's lesson")
     qtype = raw.get("type")
     if qtype not in QUESTION_TYPES:
         errors.add(path, raw.line_of("type"), f"'type' must be one of {', '.join(QUESTION_TYPES)}")
@@ -341,9 +340,17 @@ def _read_question(raw, line: int, path: Path, slugs: set[str], errors: _Errors)
     options = _read_options(raw, qtype, path, errors)
     if len(errors.items) > before:
         return None
-    return QuestionSpec(id=qid, section=section, type=qtype, difficulty=difficulty, text=text,
-                        options=options, explanation=explanation, source=source,
-                        where=f"{path.name}:{line}")
+    return QuestionSpec(
+        id=qid,
+        section=section,
+        type=qtype,
+        difficulty=difficulty,
+        text=text,
+        options=options,
+        explanation=explanation,
+        source=source,
+        where=f"{path.name}:{line}",
+    )
 
 
 def _read_options(raw: LineDict, qtype, path: Path, errors: _Errors) -> list[dict]:
@@ -388,6 +395,8 @@ def _check_across_topics(topics: list[TopicSpec], errors: _Errors) -> None:
     for topic in topics:
         for q in topic.questions:
             if q.id in seen:
-                errors.items.append(f"{errors.root.name}/{topic.slug}/{q.where}: id '{q.id}' is already used at {seen[q.id]}")
+                errors.items.append(
+                    f"{errors.root.name}/{topic.slug}/{q.where}: id '{q.id}' is already used at {seen[q.id]}"
+                )
             else:
                 seen[q.id] = f"{errors.root.name}/{topic.slug}/{q.where}"

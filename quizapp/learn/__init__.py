@@ -12,6 +12,7 @@ from ..certificates.issuance import current_certificate
 from ..db import db, write_transaction
 from ..models import LessonView, Topic, utcnow
 from ..quiz.progress import progress_for
+from ..quiz.settle import settle_overdue
 
 bp = Blueprint("learn", __name__)
 
@@ -45,11 +46,13 @@ def record_lesson_view(user_id: int, topic_id: int) -> None:
 @login_required
 def dashboard():
     """The five topics with the trainee's state in each, and the certificate when earned."""
+    settle_overdue(current_user.id)
     progress = progress_for(db.session, current_user.id)
     certificate = current_certificate(db.session, current_user.id)
     passed = sum(p.passed for p in progress)
-    return render_template("learn/dashboard.html", progress=progress, certificate=certificate,
-                           passed=passed, now=utcnow())
+    return render_template(
+        "learn/dashboard.html", progress=progress, certificate=certificate, passed=passed, now=utcnow()
+    )
 
 
 @bp.route("/topics/<int:number>")
@@ -58,6 +61,7 @@ def topic(number: int):
     """A topic's lesson, section by section, with the quiz entry at the top and bottom."""
     topic = get_topic_or_404(number)
     record_lesson_view(current_user.id, topic.id)
+    settle_overdue(current_user.id)
     progress = next(p for p in progress_for(db.session, current_user.id) if p.topic.id == topic.id)
     sections = [s for s in topic.sections if s.active]
     return render_template("learn/topic.html", topic=topic, sections=sections, progress=progress, now=utcnow())
@@ -67,5 +71,6 @@ def topic(number: int):
 @login_required
 def results():
     """Every attempt of the trainee, topic by topic, with links to the reviews."""
+    settle_overdue(current_user.id)
     progress = progress_for(db.session, current_user.id)
     return render_template("learn/results.html", progress=progress)

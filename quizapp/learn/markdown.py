@@ -11,8 +11,30 @@ from markupsafe import Markup
 _md = MarkdownIt("commonmark", {"typographer": False}).enable("table")
 
 _ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h3", "h4", "h5", "h6", "hr",
-    "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "a", "sup", "sub",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "code",
+    "pre",
+    "a",
+    "sup",
+    "sub",
 }
 
 
@@ -20,4 +42,6 @@ _ALLOWED_TAGS = {
 def render_markdown(text: str) -> Markup:
     """Render Markdown and strip anything but plain formatting (drafts come from browsers)."""
     html = _md.render(text or "")
-    return Markup(nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}))
+    return Markup(
+        nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}})
+    )

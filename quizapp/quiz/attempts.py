@@ -136,7 +136,8 @@ def start_or_resume(
     rng = rng or random.Random(secrets.randbits(64))
     chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
     versions = {
-        v.id: v for v in session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_([c.version_id for c in chosen])))
+        v.id: v
+        for v in session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_([c.version_id for c in chosen])))
     }
     attempt = Attempt(
         user_id=user_id,
@@ -163,10 +164,15 @@ def start_or_resume(
     return attempt, True
 
 
-def _check_open(session: Session, attempt: Attempt, now: datetime, grace_seconds: int) -> None:
+def _check_open(attempt: Attempt, now: datetime, grace_seconds: int) -> None:
+    """Refuse writes to a finished attempt or one past deadline + grace.
+
+    An overdue attempt is not closed here: the refusal rolls back its transaction, so callers
+    close it in a transaction of its own (``close_if_overdue``).
+    """
     if attempt.status != AttemptStatus.OPEN:
         raise AttemptClosed(_l("This attempt has already been submitted."))
-    if close_if_overdue(session, attempt, now, grace_seconds):
+    if not accepts_writes(attempt.deadline_at, now, grace_seconds):
         raise AttemptClosed(_l("Time is up: this attempt was closed and graded with your saved answers."))
 
 
@@ -198,7 +204,7 @@ def save_answer(
     grace_seconds: int,
 ) -> SaveResult:
     """Save one answer if ``seq`` is newer than the one that wrote it last; else ignore it."""
-    _check_open(session, attempt, now, grace_seconds)
+    _check_open(attempt, now, grace_seconds)
     item = _item(attempt, position)
     authored = _parse(item, display)
     if seq <= item.seq:

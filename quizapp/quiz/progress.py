@@ -71,9 +71,7 @@ def progress_for(session: Session, user_id: int) -> list[TopicProgress]:
     """Progress in every active topic, in topic order (two queries whatever the history)."""
     topics = active_topics(session)
     by_topic = {t.id: TopicProgress(t) for t in topics}
-    for attempt in session.scalars(
-        select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.number)
-    ):
+    for attempt in session.scalars(select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.number)):
         if attempt.topic_id in by_topic:
             by_topic[attempt.topic_id].attempts.append(attempt)
     return list(by_topic.values())

@@ -17,6 +17,7 @@ from ..quiz.progress import progress_for
 from . import attempts as service
 from .question_types import QUESTION_TYPES, to_display
 from .rules import seconds_left, write_deadline
+from .settle import settle_overdue
 
 bp = Blueprint("quiz", __name__)
 
@@ -46,17 +47,6 @@ def get_attempt_or_404(attempt_id: int, owner=None, for_review: bool = False) ->
         if not staff:
             abort(404)
     return attempt
-
-
-def settle_overdue(user_id: int) -> None:
-    """Close this user's attempts that ran past deadline + grace (lazy closing on any visit)."""
-    now = utcnow()
-    ids = service.overdue_ids(db.session, now, _grace(), user_id)
-    if not ids:
-        return
-    with write_transaction() as session:
-        for attempt in session.scalars(select(Attempt).where(Attempt.id.in_(ids))):
-            service.close_if_overdue(session, attempt, now, _grace())
 
 
 @bp.route("/topics/<int:number>/attempts", methods=["POST"])
@@ -150,13 +140,19 @@ def save(attempt_id: int):
                 for position, selected in answers.items():
                     result = service.save_answer(session, attempt, position, selected, seq, now, _grace())
     except service.QuizError as exc:
+        if isinstance(exc, service.AttemptClosed):
+            settle_overdue(current_user.id)  # the refused save's transaction was rolled back
         if is_json:
             return jsonify(ok=False, error=str(exc.message), closed=isinstance(exc, service.AttemptClosed)), exc.status
         flash(str(exc.message), "error")
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     if is_json:
-        return jsonify(ok=True, accepted=result.accepted, seq=result.seq,
-                       saved_at=result.saved_at.isoformat() if result.saved_at else None)
+        return jsonify(
+            ok=True,
+            accepted=result.accepted,
+            seq=result.seq,
+            saved_at=result.saved_at.isoformat() if result.saved_at else None,
+        )
     flash(_("Your answers have been saved."), "success")
     return redirect(url_for("quiz.take", attempt_id=attempt_id))
 
@@ -165,8 +161,12 @@ def _json_answer(data) -> tuple[int, list[int], int]:
     """Validate the autosave body ``{"position": 3, "selected": [1], "seq": 17}``."""
     try:
         position, selected, seq = data["position"], data["selected"], data["seq"]
-        if not (isinstance(position, int) and isinstance(seq, int) and isinstance(selected, list)
-                and all(isinstance(s, int) and not isinstance(s, bool) for s in selected)):
+        if not (
+            isinstance(position, int)
+            and isinstance(seq, int)
+            and isinstance(selected, list)
+            and all(isinstance(s, int) and not isinstance(s, bool) for s in selected)
+        ):
             raise TypeError
     except (TypeError, KeyError):
         raise service.InvalidAnswer(_("The answer could not be read.")) from None
@@ -188,8 +188,13 @@ def submit(attempt_id: int):
         flash(str(exc.message), "error")
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     if result.outcome == "late":
-        flash(_("Time was up, so the answers just sent were not accepted. "
-                "Your attempt was graded with the answers saved before the deadline."), "error")
+        flash(
+            _(
+                "Time was up, so the answers just sent were not accepted. "
+                "Your attempt was graded with the answers saved before the deadline."
+            ),
+            "error",
+        )
     elif result.outcome == "already":
         flash(_("This attempt had already been submitted."), "info")
     return redirect(url_for("quiz.review", attempt_id=attempt_id))
@@ -218,5 +223,11 @@ def review(attempt_id: int):
     progress = next(p for p in progress_for(db.session, attempt.user_id) if p.topic.id == attempt.topic_id)
     is_staff = attempt.user_id != current_user.id
     show_answers = is_staff or review_allowed(attempt, progress.left)
-    return render_template("quiz/review.html", attempt=attempt, progress=progress,
-                           show_answers=show_answers, is_staff=is_staff, form=FlaskForm())
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        progress=progress,
+        show_answers=show_answers,
+        is_staff=is_staff,
+        form=FlaskForm(),
+    )

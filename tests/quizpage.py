@@ -1,0 +1,40 @@
+"""Reading the quiz page the way a browser would: questions, options and display positions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_OPTION = re.compile(
+    r'<input type="(?P<kind>radio|checkbox)" name="q(?P<pos>\d+)" id="[^"]+"\s+'
+    r'value="(?P<value>\d+)"\s*(?P<checked>checked)?>'
+    r"\s*<span>(?P<text>[^<]*)</span>"
+)
+
+
+@dataclass
+class Option:
+    position: int
+    value: int
+    text: str
+    checked: bool
+    kind: str
+
+
+def options(html: str) -> dict[int, list[Option]]:
+    """Question position -> its options in display order."""
+    out: dict[int, list[Option]] = {}
+    for m in _OPTION.finditer(html):
+        out.setdefault(int(m["pos"]), []).append(
+            Option(int(m["pos"]), int(m["value"]), m["text"], bool(m["checked"]), m["kind"])
+        )
+    return out
+
+
+def right_values(opts: list[Option]) -> list[int]:
+    """Display positions of the right options in factory-made questions ("đúng"/"Đúng" in text)."""
+    return [o.value for o in opts if "đúng" in o.text.lower()]
+
+
+def wrong_value(opts: list[Option]) -> int:
+    return next(o.value for o in opts if "đúng" not in o.text.lower())

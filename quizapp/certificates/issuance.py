@@ -38,15 +38,13 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
     topics = []
     for p in progress:
         best = p.best
-        topics.append(
-            {
-                "number": p.topic.number,
-                "title": p.topic.title,
-                "score": best.score if best else None,
-                "max_score": best.max_score if best else None,
-                "passed_on": min((a.finished_at for a in p.finished if a.passed), default=now).isoformat(),
-            }
-        )
+        topics.append({
+            "number": p.topic.number,
+            "title": p.topic.title,
+            "score": best.score if best else None,
+            "max_score": best.max_score if best else None,
+            "passed_on": min((a.finished_at for a in p.finished if a.passed), default=now).isoformat(),
+        })
     started = min((a.started_at for p in progress for a in p.attempts), default=now)
     return {
         "full_name": user.full_name,
@@ -72,7 +70,9 @@ def issue_if_eligible(session: Session, user_id: int, now: datetime) -> Certific
     Runs inside the transaction that recorded the passing result. A revoked certificate is not
     silently replaced: reissuing after a revocation is an admin's decision.
     """
-    existing = session.scalar(select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.id.desc()))
+    existing = session.scalar(
+        select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.id.desc())
+    )
     if existing is not None:
         return existing if existing.status == CertificateStatus.VALID else None
     from ..quiz.progress import has_completed
@@ -80,9 +80,8 @@ def issue_if_eligible(session: Session, user_id: int, now: datetime) -> Certific
     if not has_completed(session, user_id):
         return None
     user = session.get(User, user_id)
-    certificate = Certificate(
-        code=new_code(), user_id=user_id, issued_at=now, snapshot=snapshot_for(session, user, now)
-    )
+    certificate = Certificate(code=new_code(), user_id=user_id, issued_at=now,
+                              snapshot=snapshot_for(session, user, now))
     session.add(certificate)
     session.flush()
     return certificate

@@ -1,7 +1,10 @@
-"""Completion certificates: the trainee's PDF and public verification (issue: certificates)."""
+"""Completion certificates: the trainee's PDF, public verification and the admin register.
+
+The blueprint lives in ``views``; the admin pages are a nested blueprint (``certificates.admin.*``).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from .views import bp
 
-bp = Blueprint("certificates", __name__)
+__all__ = ["bp"]

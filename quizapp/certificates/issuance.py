@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import Certificate, CertificateStatus, User
-from ..quiz.progress import progress_for
+from ..models import Certificate, CertificateStatus, Course, User
+from ..quiz.progress import has_completed, progress_for
 
 #: Crockford's base32 alphabet: no I, L, O or U, so codes read aloud without confusion.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_GROUPS = 3
 GROUP_LENGTH = 4  # 12 symbols x 5 bits = 60 bits of randomness
+#: Dates printed on a certificate are local dates: 06:30 in Thanh Hóa is still "yesterday" in UTC.
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+#: Fresh codes tried before giving up; a 60-bit collision is already a once-in-a-lifetime event.
+CODE_TRIES = 3
 
 
 def new_code() -> str:
@@ -32,6 +38,11 @@ def normalise_code(text: str) -> str:
     return "-".join(cleaned[i : i + GROUP_LENGTH] for i in range(0, len(cleaned), GROUP_LENGTH))
 
 
+def local_date(moment: datetime) -> str:
+    """The calendar day of ``moment`` in Thanh Hóa, as an ISO date."""
+    return moment.astimezone(LOCAL_ZONE).date().isoformat()
+
+
 def snapshot_for(session: Session, user: User, now: datetime) -> dict:
     """What the certificate states, frozen at issue time."""
     progress = progress_for(session, user.id)
@@ -43,25 +54,63 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
             "title": p.topic.title,
             "score": best.score if best else None,
             "max_score": best.max_score if best else None,
-            "passed_on": min((a.finished_at for a in p.finished if a.passed), default=now).isoformat(),
+            "passed_on": local_date(min((a.finished_at for a in p.finished if a.passed), default=now)),
         })
     started = min((a.started_at for p in progress for a in p.attempts), default=now)
+    course = session.get(Course, 1)
     return {
         "full_name": user.full_name,
         "ward": user.ward.full_name if user.ward else "",
         "ward_code": user.ward.code if user.ward else "",
         "cohort": user.cohort.name if user.cohort else "",
         "position": user.position or "",
-        "started_on": started.date().isoformat(),
-        "completed_on": now.date().isoformat(),
+        "course": course.title if course else "",
+        "started_on": local_date(started),
+        "completed_on": local_date(now),
         "topics": topics,
     }
 
 
 def current_certificate(session: Session, user_id: int) -> Certificate | None:
+    """The trainee's valid certificate, if any (at most one, by the partial unique index)."""
     return session.scalar(
         select(Certificate).where(Certificate.user_id == user_id, Certificate.status == CertificateStatus.VALID)
     )
+
+
+def latest_certificate(session: Session, user_id: int) -> Certificate | None:
+    """The trainee's most recent certificate whatever its status."""
+    return session.scalar(select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.id.desc()))
+
+
+def lock_trainee(session: Session, user_id: int) -> User | None:
+    """Lock the trainee's row until the transaction ends (PostgreSQL; SQLite already holds the write lock).
+
+    Two gradings that each pass a different last topic then run one after the other, so the second
+    sees the first one's pass and issues the certificate instead of both seeing four topics.
+    """
+    return session.scalar(select(User).where(User.id == user_id).with_for_update())
+
+
+def create_certificate(session: Session, user: User, now: datetime) -> Certificate:
+    """Insert a new valid certificate for ``user`` with a fresh code and snapshot.
+
+    Each try runs in a savepoint so a code collision does not spoil the caller's transaction.
+    Raises IntegrityError if the trainee already holds a valid certificate (partial unique index).
+    """
+    snapshot = snapshot_for(session, user, now)
+    for remaining in range(CODE_TRIES - 1, -1, -1):
+        certificate = Certificate(code=new_code(), user_id=user.id, issued_at=now, status=CertificateStatus.VALID,
+                                  snapshot=snapshot)
+        try:
+            with session.begin_nested():
+                session.add(certificate)
+        except IntegrityError:
+            if remaining == 0 or current_certificate(session, user.id) is not None:
+                raise
+            continue
+        return certificate
+    raise AssertionError("unreachable")
 
 
 def issue_if_eligible(session: Session, user_id: int, now: datetime) -> Certificate | None:
@@ -70,18 +119,16 @@ def issue_if_eligible(session: Session, user_id: int, now: datetime) -> Certific
     Runs inside the transaction that recorded the passing result. A revoked certificate is not
     silently replaced: reissuing after a revocation is an admin's decision.
     """
-    existing = session.scalar(
-        select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.id.desc())
-    )
+    user = lock_trainee(session, user_id)
+    if user is None:
+        return None
+    existing = latest_certificate(session, user_id)
     if existing is not None:
         return existing if existing.status == CertificateStatus.VALID else None
-    from ..quiz.progress import has_completed
-
     if not has_completed(session, user_id):
         return None
-    user = session.get(User, user_id)
-    certificate = Certificate(code=new_code(), user_id=user_id, issued_at=now,
-                              snapshot=snapshot_for(session, user, now))
-    session.add(certificate)
-    session.flush()
-    return certificate
+    try:
+        return create_certificate(session, user, now)
+    except IntegrityError:
+        # Another transaction issued it first (only possible without the row lock): that one stands.
+        return current_certificate(session, user_id)

@@ -1,0 +1,108 @@
+"""Public and trainee pages: the certificate PDF and verification by code (no login)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import audit, throttle
+from ..db import db, write_transaction
+from ..i18n import gettext as _
+from ..models import Certificate, utcnow
+from . import pdf
+from .admin import bp as admin_bp
+from .delivery import file_response, print_items, wording
+from .issuance import normalise_code
+from .services import current_of, may_download, recheck
+
+bp = Blueprint("certificates", __name__, static_folder="static", static_url_path="/certificates/static")
+bp.register_blueprint(admin_bp)
+
+
+def get_certificate_or_404(code: str, viewer=None) -> Certificate:
+    """The certificate with this code; 404 if there is none or ``viewer`` may not download it.
+
+    A trainee asking for someone else's certificate gets 404, not 403, so codes cannot be probed.
+    """
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == normalise_code(code)))
+    if certificate is None or (viewer is not None and not may_download(viewer, certificate)):
+        abort(404)
+    return certificate
+
+
+@bp.route("/certificates/<code>.pdf", endpoint="pdf")
+@login_required
+def download(code: str):
+    """The certificate as a PDF, for its owner, admins, instructors and the ward's manager."""
+    certificate = get_certificate_or_404(code, viewer=current_user)
+    data = pdf.render_pdf(print_items([certificate]), wording(), title=certificate.snapshot.get("full_name", ""))
+    return file_response(data, pdf.file_name(certificate), inline=True)
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def record_lookup(code: str, certificate: Certificate | None, now: datetime) -> bool:
+    """Count and log one lookup by this address; False when the address is over its limit."""
+    address = client_address()
+    key = f"verify:{address}"
+    config = current_app.config
+    with write_transaction() as session:
+        if throttle.is_limited(session, key, config["VERIFY_MAX_PER_ADDRESS"], config["VERIFY_WINDOW_SECONDS"], now):
+            current_app.logger.warning("certificate lookups from %s over the limit", address)
+            return False
+        throttle.hit(session, key, now)
+        audit.record(session, "certificate.verify", target_type="certificate", target_id=code or None,
+                     detail={"address": address, "found": certificate is not None,
+                             "status": certificate.status if certificate else None})
+    return True
+
+
+@bp.route("/verify")
+def verify_form():
+    """A form to type a code; a typed code goes to its page, however it was spelled."""
+    typed = request.args.get("code", "").strip()
+    if typed:
+        code = normalise_code(typed)
+        if code:
+            return redirect(url_for("certificates.verify", code=code))
+        return render_template("certificates/verify_form.html", typed=typed,
+                               error=_("A certificate code has 12 letters and digits, like TH21-7K3M-Q9XD.")), 400
+    return render_template("certificates/verify_form.html", typed="", error=None)
+
+
+@bp.route("/verify/<code>")
+def verify(code: str):
+    """What a certificate states and whether it stands: valid, revoked or superseded."""
+    normalised = normalise_code(code)
+    if normalised and normalised != code:
+        return redirect(url_for("certificates.verify", code=normalised))
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == normalised)) if normalised else None
+    if not record_lookup(normalised or code[:32], certificate, utcnow()):
+        abort(429)
+    if certificate is None:
+        response = Response(render_template("certificates/verify.html", code=code, certificate=None), status=404)
+    else:
+        current = current_of(certificate) if certificate.superseded_by_id else None
+        snap = certificate.snapshot or {}
+        response = Response(render_template(
+            "certificates/verify.html", code=certificate.code, certificate=certificate, snap=snap,
+            course=snap.get("course") or wording().get("course", ""), current=current))
+    response.headers["Cache-Control"] = "no-store"  # the status may change at any moment
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.cli.command("recheck")
+def recheck_command():
+    """Issue the certificates due to trainees who passed every topic but hold none."""
+    with write_transaction() as session:
+        issued = recheck(session, actor_id=None, now=utcnow())
+    click.echo(f"{len(issued)} certificate(s) issued.")
+    for certificate in issued:
+        click.echo(certificate.code)

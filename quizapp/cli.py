@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .db import db, write_transaction
@@ -20,6 +20,7 @@ db_cli = AppGroup("db", help="Schema migrations (for developers).")
 
 
 @click.command("init")
+@with_appcontext
 @click.option("--demo", is_flag=True, help="Also add demo trainees with attempts.")
 def init_command(demo: bool) -> None:
     """Create or upgrade the database, load wards and the course, create the first admin."""

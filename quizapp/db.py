@@ -29,6 +29,11 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 def init_app(app: Flask) -> None:
     """Register the extension and tune SQLite connections."""
     db.init_app(app)
+    # The extension also registers an async teardown for async sessions, which quizapp never
+    # opens. Flask would run it through asgiref on every request (an event loop per teardown,
+    # and an error in threads that already run one, such as Playwright's). Drop it.
+    funcs = app.teardown_appcontext_funcs
+    funcs[:] = [f for f in funcs if getattr(f, "__name__", "") != "_close_async_sessions"]
     with app.app_context():
         engine = db.get_engine()
     if engine.dialect.name == "sqlite":

@@ -22,9 +22,11 @@ babel = Babel()
 
 def select_locale() -> str:
     """The language chosen with ?lang= (remembered in the session), else Vietnamese."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work speak the default language
+        return languages[0]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import lazy_gettext as _l
@@ -164,15 +164,15 @@ def start_or_resume(
     return attempt, True
 
 
-def _check_open(attempt: Attempt, now: datetime, grace_seconds: int) -> None:
+def _check_open(status: str, deadline: datetime, now: datetime, grace_seconds: int) -> None:
     """Refuse writes to a finished attempt or one past deadline + grace.
 
     An overdue attempt is not closed here: the refusal rolls back its transaction, so callers
     close it in a transaction of its own (``close_if_overdue``).
     """
-    if attempt.status != AttemptStatus.OPEN:
+    if status != AttemptStatus.OPEN:
         raise AttemptClosed(_l("This attempt has already been submitted."))
-    if not accepts_writes(attempt.deadline_at, now, grace_seconds):
+    if not accepts_writes(deadline, now, grace_seconds):
         raise AttemptClosed(_l("Time is up: this attempt was closed and graded with your saved answers."))
 
 
@@ -203,14 +203,36 @@ def save_answer(
     now: datetime,
     grace_seconds: int,
 ) -> SaveResult:
-    """Save one answer if ``seq`` is newer than the one that wrote it last; else ignore it."""
-    _check_open(attempt, now, grace_seconds)
+    """Save one answer if ``seq`` is newer than the one that wrote it last; else ignore it.
+
+    The attempt row is locked first (PostgreSQL; SQLite's write lock is already held), so a save
+    and a concurrent submit never interleave, and the item is written with a conditional UPDATE,
+    so of two racing saves the higher sequence number wins whatever order they commit in.
+    """
+    status, deadline = session.execute(
+        select(Attempt.status, Attempt.deadline_at).where(Attempt.id == attempt.id).with_for_update()
+    ).one()
+    _check_open(status, deadline, now, grace_seconds)
     item = _item(attempt, position)
     authored = _parse(item, display)
-    if seq <= item.seq:
-        return SaveResult(False, item.seq, item.answered_at)
-    item.selected, item.seq, item.answered_at = authored, seq, now
-    attempt.last_seq = max(attempt.last_seq, seq)
+    written = session.execute(
+        update(AttemptItem)
+        .where(AttemptItem.id == item.id, AttemptItem.seq < seq)
+        .values(selected=authored, seq=seq, answered_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not written:
+        current_seq, saved_at = session.execute(
+            select(AttemptItem.seq, AttemptItem.answered_at).where(AttemptItem.id == item.id)
+        ).one()
+        return SaveResult(False, current_seq, saved_at)
+    session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id)
+        .values(last_seq=case((Attempt.last_seq < seq, seq), else_=Attempt.last_seq))
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(item)
     return SaveResult(True, seq, now)
 
 

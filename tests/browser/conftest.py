@@ -1,0 +1,57 @@
+"""Browser fixtures: one Chromium per test session (Playwright) and a live app per test.
+
+Chromium is Debian's /usr/bin/chromium, or QUIZAPP_CHROMIUM, or Playwright's own build when
+neither exists (`make browser` installs one). A missing browser is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from quizapp import create_app
+
+FLAGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("QUIZAPP_CHROMIUM") or shutil.which("chromium") or None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(app_config):
+    """The app served on a free loopback port in a background thread; yields (app, base_url)."""
+    app = create_app(app_config)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a small phone (360 x 740), collecting script errors."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()

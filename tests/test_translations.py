@@ -1,0 +1,47 @@
+"""Every user-facing string has a Vietnamese translation (the default UI language)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+PACKAGE = Path(__file__).resolve().parent.parent / "quizapp"
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+
+
+def catalogues():
+    return sorted(PACKAGE.glob("**/translations/vi/LC_MESSAGES/messages.po"))
+
+
+def translated() -> dict:
+    out = {}
+    for path in catalogues():
+        with open(path, "rb") as f:
+            for message in read_po(f, locale="vi"):
+                if message.id:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                    out[key] = all(strings) and not message.fuzzy
+    return out
+
+
+def test_there_is_a_core_catalogue():
+    assert PACKAGE / "translations" / "vi" / "LC_MESSAGES" / "messages.po" in catalogues()
+
+
+def test_every_msgid_has_a_vietnamese_translation():
+    done = translated()
+    missing = set()
+    for filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(PACKAGE),
+        METHODS,
+        keywords=KEYWORDS,
+        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+    ):
+        key = message if isinstance(message, str) else message[0]
+        if key and not done.get(key):
+            missing.add(f"{filename}: {key}")
+    assert sorted(missing) == []

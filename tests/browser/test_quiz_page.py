@@ -72,7 +72,7 @@ def test_offline_answers_are_kept_and_replayed(quiz):
     page.locator("#q2 label.option").nth(1).click()
     expect(page.locator("#save-status")).to_contain_text("Mất kết nối")
     assert saved(app, attempt_id) == {}
-    pending = page.evaluate("JSON.parse(localStorage.getItem('quizapp:attempt:%d')).pending" % attempt_id)
+    pending = page.evaluate(f"JSON.parse(localStorage.getItem('quizapp:attempt:{attempt_id}')).pending")
     assert set(pending) == {"1", "2"}
     page.context.set_offline(False)
     expect(page.locator("#save-status")).to_have_text("Đã có mạng trở lại: mọi câu trả lời đã được lưu.", timeout=10000)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .accounts.users import create_user, suggest_username
 from .auth.passwords import hash_password
-from .models import Cohort, Role, Topic, User, Ward
+from .models import Cohort, QuestionVersion, Role, Topic, User, Ward
 from .quiz import attempts as service
 
 DEMO_PASSWORD = "hoctap2021"
@@ -39,7 +39,7 @@ def demo_exists(session: Session) -> bool:
 def create_demo(session: Session, per_ward: int = 9, seed: int = 2021, now: datetime | None = None) -> dict:
     """Add demo accounts and attempts inside the caller's transaction; return what was made."""
     rng = random.Random(seed)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     course_start = now - timedelta(days=30)
     cohorts = []
     for i, (code, name) in enumerate(COHORTS):
@@ -95,9 +95,12 @@ def _pick_misleading(session: Session, topics: list[Topic], rng: random.Random) 
     """One single-choice question per topic whose distractor misleads stronger trainees."""
     picked = set()
     for topic in topics:
-        bank = service.drawable_bank(session, topic.id)
-        if bank:
-            picked.add(rng.choice(bank).version_id)
+        bank = [e.version_id for e in service.drawable_bank(session, topic.id)]
+        single = list(session.scalars(
+            select(QuestionVersion.id).where(QuestionVersion.id.in_(bank), QuestionVersion.type == "single")
+            .order_by(QuestionVersion.id)))
+        if single or bank:
+            picked.add(rng.choice(single or bank))
     return picked
 
 

@@ -1,17 +1,10 @@
-"""Score reports by ward and topic, and item analysis (issue: reports)."""
+"""Score reports by ward and topic, and item analysis (DESIGN §2 "Reports").
 
-from __future__ import annotations
+Modules: ``filters`` (query-string filters), ``queries`` and ``item_queries`` (SQL aggregates),
+``item_analysis`` (pure statistics), ``present`` and ``tables`` (labels, sorting, export tables),
+``exports`` (XLSX/CSV), ``access`` (who sees what) and ``views`` (the blueprint).
+"""
 
-from flask import Blueprint, render_template
+from .views import bp
 
-from ..auth.access import roles_required
-from ..models import Role
-
-bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-
-@bp.route("")
-@roles_required(Role.INSTRUCTOR, Role.ADMIN, Role.WARD_MANAGER)
-def overview():
-    """The ward x topic overview (being built)."""
-    return render_template("reports/overview.html")
+__all__ = ["bp"]

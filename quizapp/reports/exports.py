@@ -1,0 +1,105 @@
+"""Writing report tables to XLSX (with a header naming the report, filter and time) and CSV.
+
+CSV starts with a UTF-8 byte-order mark so Excel opens Vietnamese text correctly. Text that a
+spreadsheet would run as a formula (=, +, -, @) is neutralised in both formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask import Response
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from ..i18n import gettext as _
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass
+class Table:
+    """One sheet: a title, column headers and rows of plain values (str, int, float, None)."""
+
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    #: Column widths in characters, when the defaults would cut text.
+    widths: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class Export:
+    """What an export says about itself above its tables."""
+
+    report: str
+    filter_text: str
+    made_at: str
+    filename: str
+    tables: list[Table]
+
+
+def _text_cell(ws, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if value.startswith("="):
+        cell.data_type = "s"  # openpyxl would otherwise store it as a formula
+    return cell
+
+
+def to_xlsx(export: Export) -> bytes:
+    """The report as a workbook: one sheet per table, each under the same three-line header."""
+    wb = Workbook(write_only=True)
+    bold, title_font = Font(bold=True), Font(bold=True, size=14)
+    for table in export.tables:
+        ws = wb.create_sheet(title=table.title[:31])
+        for index, width in table.widths.items():
+            ws.column_dimensions[chr(ord("A") + index)].width = width
+        heading = WriteOnlyCell(ws, value=export.report)
+        heading.font = title_font
+        ws.append([heading])
+        ws.append([_("Filter: %(filter)s", filter=export.filter_text)])
+        ws.append([_("Made at: %(time)s (Vietnam time)", time=export.made_at)])
+        ws.append([])
+        header_cells = []
+        for header in table.headers:
+            cell = WriteOnlyCell(ws, value=header)
+            cell.font = bold
+            header_cells.append(cell)
+        ws.append(header_cells)
+        for row in table.rows:
+            ws.append([_text_cell(ws, v) if isinstance(v, str) else v for v in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_value(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def to_csv(table: Table) -> bytes:
+    """The table as CSV (header row, then data), UTF-8 with a byte-order mark."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_csv_value(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def response(export: Export, fmt: str) -> Response:
+    """An attachment in ``fmt`` ("xlsx" or "csv"; CSV carries the first table only)."""
+    if fmt == "csv":
+        body, mime, ext = to_csv(export.tables[0]), "text/csv; charset=utf-8", "csv"
+    else:
+        body, mime, ext = to_xlsx(export), XLSX_MIME, "xlsx"
+    resp = Response(body, mimetype=mime)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{export.filename}.{ext}"'
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp

@@ -1,0 +1,61 @@
+"""The filters every report accepts from the query string: class (cohort) and date range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from werkzeug.datastructures import MultiDict
+
+#: Dates typed by users are local days; attempts are stored in UTC.
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which trainees (class) and which attempts (started within the local date range) count."""
+
+    cohort_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def utc_bounds(self) -> tuple[datetime | None, datetime | None]:
+        """The range as UTC instants: [start of date_from, start of the day after date_to)."""
+        start = end = None
+        if self.date_from:
+            start = datetime.combine(self.date_from, time(), LOCAL_TZ).astimezone(ZoneInfo("UTC"))
+        if self.date_to:
+            end = datetime.combine(self.date_to + timedelta(days=1), time(), LOCAL_TZ).astimezone(ZoneInfo("UTC"))
+        return start, end
+
+    def query_args(self) -> dict[str, str]:
+        """The filter as query-string arguments, for links that keep it."""
+        args = {}
+        if self.cohort_id:
+            args["cohort"] = str(self.cohort_id)
+        if self.date_from:
+            args["from"] = self.date_from.isoformat()
+        if self.date_to:
+            args["to"] = self.date_to.isoformat()
+        return args
+
+    @property
+    def active(self) -> bool:
+        return bool(self.cohort_id or self.date_from or self.date_to)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None  # a mistyped date is ignored rather than failing the page
+
+
+def parse_filter(args: MultiDict) -> ReportFilter:
+    """Read ``cohort``, ``from`` and ``to`` (ISO dates) from the query string; bad values are ignored."""
+    cohort = args.get("cohort", "")
+    start, end = _date(args.get("from")), _date(args.get("to"))
+    if start and end and start > end:
+        start, end = end, start
+    return ReportFilter(cohort_id=int(cohort) if cohort.isdigit() else None, date_from=start, date_to=end)

@@ -147,14 +147,18 @@ def test_tampered_saves_are_refused_and_change_nothing(client, trainee, app, bod
         )
 
 
-def test_two_options_for_a_single_choice_question_are_refused(client, trainee, app):
-    attempt_id = start(client)
-    _, opts = paper(client, attempt_id)
-    radio = next(p for p, o in opts.items() if o[0].kind == "radio")
-    response = save(client, attempt_id, radio, [0, 1], 1)
-    assert response.status_code == 400
-    checkbox = next(p for p, o in opts.items() if o[0].kind == "checkbox")
-    assert save(client, attempt_id, checkbox, [0, 1], 1).status_code == 200
+def test_two_options_for_a_single_choice_question_are_refused(client, trainee, make):
+    make.topic(number=2, types=("single",))
+    make.topic(number=3, types=("multiple",))
+    single = start(client, 2)
+    _, opts = paper(client, single)
+    assert {o[0].kind for o in opts.values()} == {"radio"}
+    assert save(client, single, 1, [0, 1], 1).status_code == 400
+    assert save(client, single, 1, [0], 2).status_code == 200
+    multiple = start(client, 3)
+    _, opts = paper(client, multiple)
+    assert {o[0].kind for o in opts.values()} == {"checkbox"}
+    assert save(client, multiple, 1, [0, 1], 1).status_code == 200
 
 
 def test_another_trainees_attempt_is_404(client, trainee, make, login, app):

@@ -45,3 +45,20 @@ def test_every_msgid_has_a_vietnamese_translation():
         if key and not done.get(key):
             missing.add(f"{filename}: {key}")
     assert sorted(missing) == []
+
+
+def test_catalogues_agree_on_shared_msgids():
+    """Flask-Babel merges the catalogues and the last one wins: a shared msgid must read the same."""
+    seen: dict[str, tuple[Path, object]] = {}
+    clashes = []
+    for path in catalogues():
+        with open(path, "rb") as f:
+            for message in read_po(f, locale="vi"):
+                if not message.id:
+                    continue
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                if key in seen and seen[key][1] != message.string:
+                    clashes.append(f"{key!r}: {seen[key][1]!r} ({seen[key][0].parent.parent.parent.parent.name}) "
+                                   f"vs {message.string!r} ({path.parent.parent.parent.parent.name})")
+                seen.setdefault(key, (path, message.string))
+    assert clashes == []

@@ -15,6 +15,7 @@ from .content.loader import load_package
 from .db import db, write_transaction
 from .migrate import upgrade_db
 from .models import Role, User
+from .reports.summary import ensure_summaries
 
 
 @dataclass
@@ -34,6 +35,7 @@ def init_database(content_path: str | None = None) -> InitReport:
     with write_transaction() as session:
         wards_added = seed_wards(session)
         report = import_course(session, spec)
+        ensure_summaries(session)  # an upgraded database gets its report summaries filled once
         password = None
         if session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is None:
             password = generate_password(12)

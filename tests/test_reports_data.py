@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from quizapp.db import write_transaction
 from quizapp.models import Attempt, AttemptItem, AttemptStatus, Cohort, Question, QuestionVersion, User
+from quizapp.reports.summary import record_graded_attempt
 
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
 
@@ -48,7 +49,7 @@ class HandData:
 
 
 def sit(session, user_id: int, topic_id: int, number: int, versions: list[int], answers: list, when: datetime) -> int:
-    """Store a graded attempt: option 0 of each question is the correct one."""
+    """Store a graded attempt, summaries included, as grading would: option 0 of each question is correct."""
     correct = sum(1 for a in answers if a == 0)
     attempt = Attempt(user_id=user_id, topic_id=topic_id, number=number, status=AttemptStatus.SUBMITTED,
                       started_at=when, deadline_at=when + timedelta(minutes=20),
@@ -59,6 +60,7 @@ def sit(session, user_id: int, topic_id: int, number: int, versions: list[int], 
                                          selected=None if answer is None else [answer], is_correct=answer == 0))
     session.add(attempt)
     session.flush()
+    record_graded_attempt(session, attempt)
     return attempt.id
 
 

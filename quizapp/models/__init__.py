@@ -15,6 +15,7 @@ from .content import (
     Section,
     Topic,
 )
+from .summaries import ItemOptionStat, ItemStat, TopicResult
 from .throttle import ThrottleEvent
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "CertificateStatus",
     "Cohort",
     "Course",
+    "ItemOptionStat",
+    "ItemStat",
     "LessonView",
     "Question",
     "QuestionStatus",
@@ -36,6 +39,7 @@ __all__ = [
     "Section",
     "ThrottleEvent",
     "Topic",
+    "TopicResult",
     "User",
     "Ward",
     "utcnow",

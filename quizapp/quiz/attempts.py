@@ -317,6 +317,9 @@ def grade(session: Session, attempt: Attempt, now: datetime) -> Score:
     score = Score(correct=correct, total=len(attempt.items), pass_percent=attempt.pass_percent)
     attempt.score, attempt.passed = score.correct, score.passed
     session.flush()
+    from ..reports.summary import record_graded_attempt
+
+    record_graded_attempt(session, attempt)
     if score.passed:
         from ..certificates.issuance import issue_if_eligible
 

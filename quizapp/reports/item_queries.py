@@ -1,4 +1,9 @@
-"""The SQL side of item analysis: sums and option counts per question version, in two queries."""
+"""The SQL side of item analysis: sums and option counts per question version.
+
+Without a filter they come from the ``item_stat`` and ``item_option_stat`` summaries (kept by
+grading), so the page reads a few hundred rows; a class or date filter needs to know who answered
+when, so it aggregates the attempts' items instead (slower at scale).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,21 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Attempt, AttemptItem, AttemptStatus, Question, QuestionVersion, Section, Topic, User
+from ..models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    ItemOptionStat,
+    ItemStat,
+    Question,
+    QuestionVersion,
+    Section,
+    Topic,
+    User,
+)
 from .filters import ReportFilter
 from .item_analysis import ItemResult, ItemSums, analyse
-from .queries import attempt_conditions
+from .sources import attempt_conditions
 
 
 def _finished(topic: Topic, f: ReportFilter) -> list:
@@ -29,8 +45,8 @@ def _parse_selected(text: str | None) -> list[int] | None:
     return value if isinstance(value, list) else None
 
 
-def item_analysis(session: Session, topic: Topic, f: ReportFilter) -> list[ItemResult]:
-    """Every question version of the topic drawn in a finished attempt, with its statistics."""
+def _raw_sums(session: Session, topic: Topic, f: ReportFilter) -> tuple:
+    """(sums, option counts, unanswered, drawn) per version, aggregated from the attempts' items."""
     first = Attempt.number == 1
     x = sa.case((AttemptItem.is_correct.is_(True), 1), else_=0)
     total = Attempt.score
@@ -65,7 +81,33 @@ def item_analysis(session: Session, topic: Topic, f: ReportFilter) -> list[ItemR
             unanswered[version_id] += n
         for i in indexes or ():
             counts[version_id][i] = counts[version_id].get(i, 0) + n
+    return sums, counts, unanswered, drawn
 
+
+def _summary_sums(session: Session, topic: Topic) -> tuple:
+    """The same four mappings read from the summaries: one row per version, one per option."""
+    in_topic = select(QuestionVersion.id).join(Question, Question.id == QuestionVersion.question_id).where(
+        Question.topic_id == topic.id)
+    sums, unanswered, drawn = {}, {}, {}
+    s = ItemStat
+    stats = select(s.question_version_id, s.drawn, s.unanswered, s.n, s.sum_x, s.sum_xt, s.sum_t, s.sum_t2).where(
+        s.question_version_id.in_(in_topic), s.drawn > 0)
+    for vid, times, blank, *values in session.execute(stats):
+        sums[vid], unanswered[vid], drawn[vid] = values, blank, times
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    options = select(ItemOptionStat.question_version_id, ItemOptionStat.option_index, ItemOptionStat.chosen).where(
+        ItemOptionStat.question_version_id.in_(in_topic), ItemOptionStat.chosen > 0)
+    for vid, index, chosen in session.execute(options):
+        counts[vid][index] = chosen
+    return sums, counts, unanswered, drawn
+
+
+def item_analysis(session: Session, topic: Topic, f: ReportFilter) -> list[ItemResult]:
+    """Every question version of the topic drawn in a finished attempt, with its statistics."""
+    if f.active:
+        sums, counts, unanswered, drawn = _raw_sums(session, topic, f)
+    else:
+        sums, counts, unanswered, drawn = _summary_sums(session, topic)
     versions = session.execute(
         select(QuestionVersion.id, Question.ext_id, QuestionVersion.version, QuestionVersion.type,
                QuestionVersion.text, QuestionVersion.options, Section.slug, Section.title)

@@ -1,7 +1,8 @@
 """SQL aggregates behind the report pages: a fixed number of queries per page, whatever the data size.
 
 A trainee's result in a topic is the aggregate of their attempts there (attempts used, any pass,
-best score as a fraction); every page groups that per-trainee-topic subquery further.
+best score as a fraction); every page groups that per-trainee-topic result further. Where it is
+read from (the summary or the attempts) is decided in ``sources``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import Attempt, AttemptStatus, Cohort, Role, Topic, User, Ward
+from ..models import Attempt, Cohort, Topic, User, Ward
 from .filters import ReportFilter
+from .sources import per_user, result_sources, topic_results, trainee_conditions
 
 
 @dataclass
@@ -76,90 +78,51 @@ def cohorts(session: Session) -> list[Cohort]:
     return list(session.scalars(select(Cohort).order_by(Cohort.code)))
 
 
-def _trainee_conditions(f: ReportFilter) -> list:
-    """Who counts as a trainee in the reports: active accounts with the trainee role."""
-    conditions = [User.role == Role.TRAINEE, User.active.is_(True)]
-    if f.cohort_id:
-        conditions.append(User.cohort_id == f.cohort_id)
-    return conditions
+def _one_ward(ward_id: int | None) -> list:
+    return [] if ward_id is None else [User.ward_id == ward_id]
 
 
-def attempt_conditions(f: ReportFilter) -> list:
-    """The date range applies to when attempts were started (open attempts have no end yet)."""
-    start, end = f.utc_bounds()
-    conditions = []
-    if start:
-        conditions.append(Attempt.started_at >= start)
-    if end:
-        conditions.append(Attempt.started_at < end)
-    return conditions
+def _ward_key():
+    """The ward to group by, 0 for none (dropped in Python).
 
-
-def topic_results(f: ReportFilter, *where) -> sa.Subquery:
-    """One row per (trainee, active topic) with an attempt: used, open, passed (0/1), best fraction."""
-    finished_fraction = sa.case(
-        (Attempt.score.is_not(None), sa.cast(Attempt.score, sa.Float) / Attempt.max_score), else_=None
-    )
-    return (
-        select(
-            Attempt.user_id,
-            Attempt.topic_id,
-            func.count().label("used"),
-            func.sum(sa.case((Attempt.status == AttemptStatus.OPEN, 1), else_=0)).label("open_n"),
-            func.max(sa.case((Attempt.passed.is_(True), 1), else_=0)).label("passed"),
-            func.max(finished_fraction).label("best"),
-        )
-        .join(Topic, Topic.id == Attempt.topic_id)
-        .where(Topic.active.is_(True), *attempt_conditions(f), *where)
-        .group_by(Attempt.user_id, Attempt.topic_id)
-        .subquery("topic_results")
-    )
-
-
-def _in_ward(ward_id: int | None) -> list:
-    """Restrict attempts to one ward's people early, so a ward page reads only that ward's rows."""
-    if ward_id is None:
-        return []
-    return [Attempt.user_id.in_(select(User.id).where(User.ward_id == ward_id))]
+    Grouping by the bare column makes SQLite walk the ward index to skip a sort, fetching every
+    user in random order; through coalesce() it scans them in order and sorts 34 groups instead.
+    """
+    # A literal rather than a bound 0, so that PostgreSQL sees the SELECT and GROUP BY as one expression.
+    return func.coalesce(User.ward_id, sa.literal_column("0"))
 
 
 def ward_summaries(session: Session, f: ReportFilter, n_topics: int, ward_id: int | None = None) -> dict:
     """ward_id -> (trainees, started any topic, passed every topic)."""
-    res = topic_results(f, *_in_ward(ward_id))
-    per_user = (
-        select(res.c.user_id, func.count().label("started"), func.sum(res.c.passed).label("passed"))
-        .group_by(res.c.user_id)
-        .subquery("per_user")
-    )
-    completed = sa.case((per_user.c.passed >= n_topics, 1), else_=0) if n_topics else sa.literal(0)
+    users = per_user(f, ward_id)
+    completed = sa.case((users.c.passed >= n_topics, 1), else_=0) if n_topics else sa.literal_column("0")
     query = (
-        select(User.ward_id, func.count(User.id), func.count(per_user.c.user_id), func.coalesce(func.sum(completed), 0))
-        .outerjoin(per_user, per_user.c.user_id == User.id)
-        .where(*_trainee_conditions(f), User.ward_id.is_not(None))
-        .group_by(User.ward_id)
+        select(_ward_key(), func.count(User.id), func.count(users.c.user_id), func.coalesce(func.sum(completed), 0))
+        .outerjoin(users, users.c.user_id == User.id)
+        .where(*trainee_conditions(f), *_one_ward(ward_id))
+        .group_by(_ward_key())
     )
-    if ward_id is not None:
-        query = query.where(User.ward_id == ward_id)
-    return {w: (n, started, completed) for w, n, started, completed in session.execute(query)}
+    return {w: (n, started, completed) for w, n, started, completed in session.execute(query) if w}
 
 
 def ward_topic_cells(session: Session, f: ReportFilter, ward_id: int | None = None) -> dict:
     """(ward_id, topic_id) -> Cell without the trainee count (the caller adds it)."""
-    res = topic_results(f, *_in_ward(ward_id))
-    query = (
-        select(User.ward_id, res.c.topic_id, func.count(), func.sum(res.c.passed), func.sum(res.c.best),
+    parts = [
+        select(_ward_key(), res.c.topic_id, func.count(), func.sum(res.c.passed), func.sum(res.c.best),
                func.count(res.c.best))
         .select_from(res)
         .join(User, User.id == res.c.user_id)
-        .where(*_trainee_conditions(f), User.ward_id.is_not(None))
-        .group_by(User.ward_id, res.c.topic_id)
-    )
-    if ward_id is not None:
-        query = query.where(User.ward_id == ward_id)
-    return {
-        (w, t): Cell(started=started, passed=passed or 0, sum_best=float(sum_best or 0), n_best=n_best)
-        for w, t, started, passed, sum_best, n_best in session.execute(query)
-    }
+        .where(*trainee_conditions(f), *_one_ward(ward_id))
+        .group_by(_ward_key(), res.c.topic_id)
+        for res in result_sources(f, ward_id)
+    ]
+    query = sa.union_all(*parts) if len(parts) > 1 else parts[0]
+    cells: dict[tuple[int, int], Cell] = {}
+    for w, t, started, passed, sum_best, n_best in session.execute(query):
+        if w:
+            cells.setdefault((w, t), Cell()).add(
+                Cell(started=started, passed=passed or 0, sum_best=float(sum_best or 0), n_best=n_best))
+    return cells
 
 
 def fill_row(row: WardRow, summary: tuple, cells: dict, topics: list[Topic]) -> WardRow:
@@ -209,20 +172,15 @@ def ward_trainees(session: Session, f: ReportFilter, ward: Ward, n_topics: int, 
     ``state``: not_started (no attempt at all), not_passed (some topic not yet passed),
     completed (every topic passed). ``per_page=None`` returns everyone (exports).
     """
-    res = topic_results(f, *_in_ward(ward.id))
-    per_user = (
-        select(res.c.user_id, func.count().label("started"), func.sum(res.c.passed).label("passed"))
-        .group_by(res.c.user_id)
-        .subquery("per_user")
-    )
-    where = [*_trainee_conditions(f), User.ward_id == ward.id]
+    users = per_user(f, ward.id)
+    where = [*trainee_conditions(f), User.ward_id == ward.id]
     if state == "not_started":
-        where.append(per_user.c.user_id.is_(None))
+        where.append(users.c.user_id.is_(None))
     elif state == "not_passed":
-        where.append(func.coalesce(per_user.c.passed, 0) < n_topics)
+        where.append(func.coalesce(users.c.passed, 0) < n_topics)
     elif state == "completed":
-        where.append(per_user.c.passed >= n_topics)
-    base = select(User).outerjoin(per_user, per_user.c.user_id == User.id).where(*where)
+        where.append(users.c.passed >= n_topics)
+    base = select(User).outerjoin(users, users.c.user_id == User.id).where(*where)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     query = base.options(joinedload(User.cohort)).order_by(User.full_name, User.id)
     if per_page:

@@ -38,6 +38,7 @@ def ward_tables(ward: Ward, row: WardRow, trainees: list[TraineeRow], topics: li
     for t in topics:
         headers += [_("T%(n)d best score", n=t.number), _("T%(n)d attempts", n=t.number),
                     _("T%(n)d state", n=t.number)]
+    labels = {state: str(label) for state, label in STATE_LABELS.items()}  # translate once, not per cell
     lines = []
     for tr in trainees:
         values = [tr.user.full_name, tr.user.username, tr.user.cohort.name if tr.user.cohort else "",
@@ -46,7 +47,7 @@ def ward_tables(ward: Ward, row: WardRow, trainees: list[TraineeRow], topics: li
             result = tr.results.get(t.id)
             best = result[3] if result else None
             values += [_r(None if best is None else 10 * best), result[0] if result else 0,
-                       str(STATE_LABELS[topic_state(result, t)])]
+                       labels[topic_state(result, t)]]
         lines.append(values)
     people = Table(_("Trainees"), headers, lines, widths={0: 26, 3: 22})
     counts = Table(_("Completion"), [_("Topic"), _("Trainees"), _("Started"), _("Passed"), _("Pass rate (%)"),

@@ -1,0 +1,207 @@
+"""Keeping the report summaries (models/summaries.py) equal to the raw aggregates over attempts.
+
+``record_graded_attempt`` runs inside the grading transaction, once per attempt (grading is
+claimed by a conditional UPDATE, so retries and double submits never reach it twice). It adds the
+attempt with upserts whose arithmetic happens in the database, so two attempts graded at once
+both count whatever order they commit in: three statements per attempt. ``rebuild_summaries``
+recomputes everything from the attempts, for upgraded databases, bulk loads and repairs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..models import Attempt, AttemptItem, AttemptStatus, ItemOptionStat, ItemStat, TopicResult
+
+RESULT = TopicResult.__table__
+STAT = ItemStat.__table__
+OPTION = ItemOptionStat.__table__
+#: The additive columns of ``item_stat``.
+SUMS = ("drawn", "n", "sum_x", "sum_xt", "sum_t", "sum_t2", "unanswered")
+
+
+def _insert(session: Session, table: sa.Table):
+    """An INSERT that knows ON CONFLICT, in the session's dialect (both speak the same SQL)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def record_graded_attempt(session: Session, attempt: Attempt) -> None:
+    """Add a just-graded attempt to the summaries, in the grading transaction."""
+    stmt = _insert(session, RESULT).values(
+        user_id=attempt.user_id,
+        topic_id=attempt.topic_id,
+        attempts=1,
+        passed=bool(attempt.passed),
+        best_score=attempt.score,
+        best_max=attempt.max_score,
+    )
+    new = stmt.excluded
+    # Compare score/max fractions by cross-multiplying integers: exact, and no division by zero.
+    better = new.best_score * RESULT.c.best_max > RESULT.c.best_score * new.best_max
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[RESULT.c.user_id, RESULT.c.topic_id],
+            set_={
+                "attempts": RESULT.c.attempts + 1,
+                "passed": sa.or_(RESULT.c.passed, new.passed),
+                "best_score": sa.case((better, new.best_score), else_=RESULT.c.best_score),
+                "best_max": sa.case((better, new.best_max), else_=RESULT.c.best_max),
+            },
+        )
+    )
+    stats, options = item_rows(attempt)
+    # Rows go in key order, so concurrent gradings on PostgreSQL lock shared rows in the same
+    # order and cannot deadlock; one multi-row statement per table.
+    if stats:
+        stmt = _insert(session, STAT).values(sorted(stats.values(), key=lambda r: r["question_version_id"]))
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[STAT.c.question_version_id],
+                set_={c: STAT.c[c] + stmt.excluded[c] for c in SUMS},
+            )
+        )
+    if options:
+        rows = [{"question_version_id": v, "option_index": i, "chosen": k} for (v, i), k in sorted(options.items())]
+        stmt = _insert(session, OPTION).values(rows)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[OPTION.c.question_version_id, OPTION.c.option_index],
+                set_={"chosen": OPTION.c.chosen + stmt.excluded.chosen},
+            )
+        )
+
+
+def _empty_stat(version_id: int) -> dict:
+    return {"question_version_id": version_id, **dict.fromkeys(SUMS, 0)}
+
+
+def _add(stat: dict, first: bool, selected, count: int, sums: tuple, options: Counter) -> None:
+    """Count ``count`` identical answers, with their (Σx, Σx·T, ΣT, ΣT²), into a version's sums."""
+    stat["drawn"] += count
+    if not first:
+        return
+    stat["n"] += count
+    for key, amount in zip(("sum_x", "sum_xt", "sum_t", "sum_t2"), sums, strict=True):
+        stat[key] += int(amount or 0)
+    if isinstance(selected, list):
+        for index in selected:
+            options[stat["question_version_id"], index] += count
+    else:
+        stat["unanswered"] += count
+
+
+def item_rows(attempt: Attempt) -> tuple[dict[int, dict], Counter]:
+    """The item sums and option counts one graded attempt adds (sums only from a first attempt)."""
+    stats: dict[int, dict] = {}
+    options: Counter = Counter()
+    total, first = attempt.score or 0, attempt.number == 1
+    for item in attempt.items:
+        stat = stats.setdefault(item.question_version_id, _empty_stat(item.question_version_id))
+        x = 1 if item.is_correct else 0
+        _add(stat, first, item.selected, 1, (x, x * total, total, total * total), options)
+    return stats, options
+
+
+def _graded() -> list:
+    return [Attempt.status != AttemptStatus.OPEN, Attempt.score.is_not(None)]
+
+
+def _topic_results_select() -> sa.Select:
+    """Per (trainee, topic): graded attempts, any pass, and the best attempt's score and max."""
+    fraction = sa.cast(Attempt.score, sa.Float) / Attempt.max_score
+    ranked = (
+        select(
+            Attempt.user_id,
+            Attempt.topic_id,
+            Attempt.passed,
+            Attempt.score,
+            Attempt.max_score,
+            func.row_number()
+            .over(partition_by=(Attempt.user_id, Attempt.topic_id), order_by=(fraction.desc(), Attempt.number))
+            .label("rank"),
+        )
+        .where(*_graded())
+        .subquery("ranked")
+    )
+    top = ranked.c.rank == 1
+    return select(
+        ranked.c.user_id,
+        ranked.c.topic_id,
+        func.count(),
+        func.max(sa.case((ranked.c.passed.is_(True), 1), else_=0)) == 1,
+        func.max(sa.case((top, ranked.c.score))),
+        func.max(sa.case((top, ranked.c.max_score))),
+    ).group_by(ranked.c.user_id, ranked.c.topic_id)
+
+
+def _item_sums(session: Session) -> tuple[dict[int, dict], Counter]:
+    """Item sums of every graded attempt, grouped in SQL by version, answer and first-or-not."""
+    first = sa.case((Attempt.number == 1, 1), else_=0)
+    x = sa.case((AttemptItem.is_correct.is_(True), 1), else_=0)
+    # JSON has no equality on PostgreSQL: group by its text form, as the raw report does.
+    selected = sa.cast(AttemptItem.selected, sa.Text)
+    query = (
+        select(
+            AttemptItem.question_version_id,
+            selected,
+            first,
+            func.count(),
+            func.sum(x),
+            func.sum(x * Attempt.score),
+            func.sum(Attempt.score),
+            func.sum(Attempt.score * Attempt.score),
+        )
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(*_graded())
+        .group_by(AttemptItem.question_version_id, selected, first)
+    )
+    stats: dict[int, dict] = {}
+    options: Counter = Counter()
+    for version_id, text, is_first, count, sx, sxt, st, st2 in session.execute(query):
+        stat = stats.setdefault(version_id, _empty_stat(version_id))
+        _add(stat, bool(is_first), json.loads(text) if text else None, count, (sx, sxt, st, st2), options)
+    return stats, options
+
+
+def rebuild_summaries(session: Session) -> dict[str, int]:
+    """Recompute every summary from the attempts; returns the rows written per table."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Graders wait until the rebuild commits and then add their attempt on top of it;
+        # SQLite's write transaction already excludes them.
+        session.execute(sa.text("LOCK TABLE topic_result, item_stat, item_option_stat IN EXCLUSIVE MODE"))
+    for table in (OPTION, STAT, RESULT):
+        session.execute(sa.delete(table))
+    columns = ["user_id", "topic_id", "attempts", "passed", "best_score", "best_max"]
+    session.execute(sa.insert(RESULT).from_select(columns, _topic_results_select()))
+    stats, options = _item_sums(session)
+    if stats:
+        session.execute(sa.insert(STAT), list(stats.values()))
+    if options:
+        session.execute(
+            sa.insert(OPTION),
+            [{"question_version_id": v, "option_index": i, "chosen": k} for (v, i), k in options.items()],
+        )
+    results = session.scalar(select(func.count()).select_from(RESULT))
+    return {"topic_result": results, "item_stat": len(stats), "item_option_stat": len(options)}
+
+
+def summaries_in_step(session: Session) -> bool:
+    """A cheap check: do the summaries count as many graded attempts as the attempt table holds?"""
+    graded = session.scalar(select(func.count()).select_from(Attempt).where(*_graded()))
+    counted = session.scalar(select(func.coalesce(func.sum(RESULT.c.attempts), 0)))
+    return graded == counted
+
+
+def ensure_summaries(session: Session) -> bool:
+    """Rebuild the summaries when they are out of step (a database upgraded to them); True if rebuilt."""
+    if summaries_in_step(session):
+        return False
+    rebuild_summaries(session)
+    return True

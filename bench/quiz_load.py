@@ -50,7 +50,7 @@ function request()
   counter = counter + 1
   local u = users[((counter + tid * 7919) %% #users) + 1]
   local body = string.format('{"position": %%d, "selected": [%%d], "seq": %%d}',
-    (counter %% 20) + 1, counter %% 4, counter + tid * 100000000)
+    (counter %% 20) + 1, counter %% 2, counter + tid * 100000000)
   return wrk.format("POST", "/attempts/" .. u.attempt .. "/answers",
     {["Content-Type"] = "application/json", ["Cookie"] = u.cookie, ["X-CSRFToken"] = u.token}, body)
 end
@@ -117,9 +117,9 @@ def parse_wrk(out: str) -> dict:
 
     return {
         "rps": value(r"Requests/sec:\s+([\d.]+)"),
-        "p50": re.search(r"50%\s+(\S+)", out).group(1),
-        "p90": re.search(r"90%\s+(\S+)", out).group(1),
-        "p99": re.search(r"99%\s+(\S+)", out).group(1),
+        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1),
+        "p90": re.search(r"^\s+90%\s+(\S+)", out, re.M).group(1),
+        "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1),
         "requests": value(r"(\d+) requests in", int),
         "non2xx": value(r"Non-2xx or 3xx responses: (\d+)", int) or 0,
         "socket_errors": re.search(r"Socket errors: (.*)", out).group(1) if "Socket errors" in out else "none",

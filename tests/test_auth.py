@@ -122,6 +122,7 @@ def test_session_cookie_flags(client, make):
     response = post_login(client, user.username, PASSWORD)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "Expires=" in cookie  # survives closing the browser (12 h), unlike a browser-session cookie
 
 
 def test_session_and_csrf_outlive_a_quiz(app):

@@ -19,7 +19,7 @@ setup: $(STAMP) translations
 # Compile every area's Vietnamese catalogue (.mo files are build products, not committed).
 translations: $(STAMP)
 	@for d in quizapp/translations quizapp/*/translations; do \
-	  if [ -d $$d ]; then $(BIN)/pybabel compile -f -d $$d >/dev/null || exit 1; fi; done
+	  if [ -d $$d ]; then $(BIN)/pybabel compile -f -d $$d >/dev/null 2>&1 || { $(BIN)/pybabel compile -f -d $$d; exit 1; }; fi; done
 
 run: setup
 	$(BIN)/flask --app quizapp init --demo

@@ -50,7 +50,7 @@ function request()
   counter = counter + 1
   local u = users[((counter + tid * 7919) %% #users) + 1]
   local body = string.format('{"position": %%d, "selected": [%%d], "seq": %%d}',
-    (counter %% 20) + 1, counter %% 4, counter + tid * 100000000)
+    (counter %% 20) + 1, counter %% 2, counter + tid * 100000000)
   return wrk.format("POST", "/attempts/" .. u.attempt .. "/answers",
     {["Content-Type"] = "application/json", ["Cookie"] = u.cookie, ["X-CSRFToken"] = u.token}, body)
 end
@@ -82,8 +82,15 @@ def build_instance(folder: Path, trainees: int) -> dict:
             wards = s.query(Ward).all()
             shared = hash_password("bench-pass-1")
             for n in range(trainees):
-                s.add(User(username=f"bench{n}", full_name=f"Học viên {n}", password_hash=shared,
-                           role=Role.TRAINEE, ward=wards[n % len(wards)]))
+                s.add(
+                    User(
+                        username=f"bench{n}",
+                        full_name=f"Học viên {n}",
+                        password_hash=shared,
+                        role=Role.TRAINEE,
+                        ward=wards[n % len(wards)],
+                    )
+                )
     return {"QUIZAPP_DATABASE_URL": os.environ["QUIZAPP_DATABASE_URL"]}
 
 
@@ -117,9 +124,9 @@ def parse_wrk(out: str) -> dict:
 
     return {
         "rps": value(r"Requests/sec:\s+([\d.]+)"),
-        "p50": re.search(r"50%\s+(\S+)", out).group(1),
-        "p90": re.search(r"90%\s+(\S+)", out).group(1),
-        "p99": re.search(r"99%\s+(\S+)", out).group(1),
+        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1),
+        "p90": re.search(r"^\s+90%\s+(\S+)", out, re.M).group(1),
+        "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1),
         "requests": value(r"(\d+) requests in", int),
         "non2xx": value(r"Non-2xx or 3xx responses: (\d+)", int) or 0,
         "socket_errors": re.search(r"Socket errors: (.*)", out).group(1) if "Socket errors" in out else "none",
@@ -141,8 +148,20 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "gunicorn.log", "w"),
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(folder / "gunicorn.log", "w"),
     )
     try:
         for _ in range(100):
@@ -162,7 +181,9 @@ def main() -> None:
         ceiling = parse_wrk(wrk([*common, f"{base}/healthz"]))
         cpu0 = os.times()
         saves = parse_wrk(wrk([*common, "-s", str(script), base]))
-        print(f"\ngunicorn {args.workers} sync workers, wrk 2 threads x {args.connections} connections x {args.seconds} s")
+        print(
+            f"\ngunicorn {args.workers} sync workers, wrk 2 threads x {args.connections} connections x {args.seconds} s"
+        )
         print(f"{'':28}{'req/s':>8} {'p50':>9} {'p90':>9} {'p99':>9} {'non-2xx':>8}")
         for name, r in (("GET /healthz (ceiling)", ceiling), ("POST autosave", saves)):
             print(f"{name:28}{r['rps']:>8.0f} {r['p50']:>9} {r['p90']:>9} {r['p99']:>9} {r['non2xx']:>8}")

@@ -72,10 +72,22 @@ def schema_template(tmp_path_factory) -> str:
     return str(path)
 
 
+def _empty_tables(url: str) -> None:
+    """Start a PostgreSQL test from empty tables (the schema stays)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
 @pytest.fixture
 def app_config(tmp_path, schema_template) -> dict:
-    """The test configuration; tests may change it before the ``app`` fixture is created."""
+    """The test configuration, on an empty database; use it with ``make_app`` for variants."""
     if PG_URL:
+        _empty_tables(schema_template)
         return _config(tmp_path, schema_template)
     path = tmp_path / "test.sqlite"
     shutil.copy(schema_template, path)
@@ -83,16 +95,23 @@ def app_config(tmp_path, schema_template) -> dict:
 
 
 @pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
-    if PG_URL:
+def make_app(app_config):
+    """Build apps on the test database (``make_app(WTF_CSRF_ENABLED=True)``); closed at teardown."""
+    made = []
+
+    def build(**overrides):
+        made.append(create_app({**app_config, **overrides}))
+        return made[-1]
+
+    yield build
+    for app in made:
         with app.app_context():
-            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+            db.engine.dispose()  # close pooled connections now, not whenever the GC runs
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture

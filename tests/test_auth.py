@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from quizapp import create_app
 from quizapp.db import db
 from quizapp.models import AuditLog, User
 
@@ -67,8 +66,8 @@ def test_throttle_per_account(client, make, app):
     assert post_login(client, other.username, PASSWORD).status_code == 302  # others are not locked out
 
 
-def test_throttle_per_address(app_config, make):
-    app = create_app({**app_config, "LOGIN_MAX_FAILURES_PER_ADDRESS": 3})
+def test_throttle_per_address(make_app, make):
+    app = make_app(LOGIN_MAX_FAILURES_PER_ADDRESS=3)
     client = app.test_client()
     from .factories import Factories
 
@@ -123,6 +122,7 @@ def test_session_cookie_flags(client, make):
     response = post_login(client, user.username, PASSWORD)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "Expires=" in cookie  # survives closing the browser (12 h), unlike a browser-session cookie
 
 
 def test_session_and_csrf_outlive_a_quiz(app):
@@ -132,8 +132,8 @@ def test_session_and_csrf_outlive_a_quiz(app):
 
 
 @pytest.fixture
-def csrf_client(app_config):
-    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+def csrf_client(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     return app, app.test_client()
 
 

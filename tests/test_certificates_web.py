@@ -197,10 +197,9 @@ def test_verify_superseded_links_the_current_one(app, client, make, hang):
     assert "Valid" in client.get(f"/verify/{new_code}?lang=en").get_data(as_text=True)
 
 
-def test_verify_is_rate_limited_per_address_and_logged(app_config, make):
-    from quizapp import create_app
+def test_verify_is_rate_limited_per_address_and_logged(make_app, make):
 
-    app = create_app({**app_config, "VERIFY_MAX_PER_ADDRESS": 3, "VERIFY_WINDOW_SECONDS": 60})
+    app = make_app(VERIFY_MAX_PER_ADDRESS=3, VERIFY_WINDOW_SECONDS=60)
     client = app.test_client()
     statuses = [client.get("/verify/0000-0000-0000").status_code for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
@@ -250,11 +249,10 @@ def test_admin_reissue(app, make, login, hang):
     assert response.location.endswith(f"/admin/certificates/{new}")
 
 
-def test_admin_post_needs_csrf(app_config, make, hang):
-    from quizapp import create_app
+def test_admin_post_needs_csrf(make_app, make, hang):
 
     user, code = hang
-    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    app = make_app(WTF_CSRF_ENABLED=True)
     admin = make.user(role=Role.ADMIN, ward=None)
     c = app.test_client()
     page = c.get("/login").get_data(as_text=True)

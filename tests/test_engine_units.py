@@ -149,3 +149,14 @@ def test_score(correct, total, pass_percent, passed, grade10, percent):
     assert score.passed is passed
     assert score.grade10 == pytest.approx(grade10)
     assert score.percent == pytest.approx(percent)
+
+
+def test_lesson_markdown_is_sanitised():
+    from quizapp.learn.markdown import render_markdown
+
+    html = str(
+        render_markdown("**Đậm** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>")
+    )
+    assert "<strong>Đậm</strong>" in html
+    assert "<script" not in html and "alert(1)</" not in html  # the element and its content are gone
+    assert 'href="javascript' not in html and "onerror" not in html and "<img" not in html

@@ -32,16 +32,13 @@ def test_every_report_message_is_translated():
     assert not missing, missing
 
 
-def test_pages_are_vietnamese_by_default(app_config, tmp_path, make, login):
+def test_pages_are_vietnamese_by_default(make_app, tmp_path, make, login):
     # Compile the catalogue into a temporary folder so the test needs no build step.
     target = tmp_path / "tr" / "vi" / "LC_MESSAGES"
     target.mkdir(parents=True)
     with PO.open("rb") as f, (target / "messages.mo").open("wb") as out:
         write_mo(out, read_po(f))
-    app_config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path / "tr")
-    from quizapp import create_app
-
-    app = create_app(app_config)
+    app = make_app(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "tr"))
     client = app.test_client()
     make.app = app
     make.topic(number=1)

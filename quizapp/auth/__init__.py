@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
@@ -65,6 +66,9 @@ def login():
                     throttle.hit(session, key, now)
                 ok = False
         if ok:
+            # A permanent session lasts PERMANENT_SESSION_LIFETIME (12 h), so closing the phone's
+            # browser mid-quiz does not log the trainee out.
+            cookie_session.permanent = True
             login_user(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))

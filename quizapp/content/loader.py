@@ -7,22 +7,17 @@ Nothing here touches the database: :func:`load_package` either returns a complet
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slugify import slugify
-
 from ..models import ReviewPolicy
 from ..quiz.question_types import QUESTION_TYPES, true_false_options
+from .lesson import read_lesson, section_slug  # noqa: F401  (section_slug is part of the API)
+from .specs import CourseSpec, QuestionSpec, SectionSpec, TopicSpec, nfc  # noqa: F401
 from .yamlread import LineDict, LineList, YamlError, load_yaml
 
 TOPIC_DIR = re.compile(r"^(\d{2})-[a-z0-9-]+$")
-HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*(?:\{#(?P<slug>[a-z0-9-]+)\})?\s*$")
 QUESTION_KEYS = {"id", "section", "type", "difficulty", "text", "options", "answer", "explanation", "source"}
 OPTION_KEYS = {"text", "correct"}
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -37,64 +32,6 @@ class PackageError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__(f"{len(errors)} error(s) in the course package")
         self.errors = errors
-
-
-@dataclass
-class SectionSpec:
-    slug: str
-    title: str
-    position: int
-    body_md: str
-
-
-@dataclass
-class QuestionSpec:
-    id: str
-    section: str
-    type: str
-    difficulty: str
-    text: str
-    options: list[dict[str, Any]]
-    explanation: str
-    source: str
-    where: str  # "file:line", for messages
-
-    @property
-    def content_hash(self) -> str:
-        """A fingerprint of the wording: a changed hash means a new version."""
-        payload = [self.section, self.type, self.difficulty, self.text, self.options, self.explanation, self.source]
-        return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
-
-
-@dataclass
-class TopicSpec:
-    number: int
-    slug: str
-    title: str
-    summary: str
-    intro_md: str
-    quiz: dict[str, Any]
-    sections: list[SectionSpec] = field(default_factory=list)
-    questions: list[QuestionSpec] = field(default_factory=list)
-
-
-@dataclass
-class CourseSpec:
-    title: str
-    issuing_body: str
-    settings: dict[str, Any]
-    topics: list[TopicSpec]
-
-
-def nfc(value: Any) -> Any:
-    """NFC-normalise every string inside ``value``."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
-    if isinstance(value, list):
-        return [nfc(v) for v in value]
-    if isinstance(value, dict):
-        return {k: nfc(v) for k, v in value.items()}
-    return value
 
 
 class _Errors:
@@ -208,7 +145,7 @@ def _read_topic(folder: Path, errors: _Errors, defaults: dict[str, Any]) -> Topi
     summary = nfc(data.get("summary") or "")
     quiz = _read_quiz(data, path, errors, defaults)
 
-    intro, sections = _read_lesson(folder / "lesson.md", errors)
+    intro, sections = read_lesson(folder / "lesson.md", errors)
     topic = TopicSpec(
         number=number, slug=folder.name, title=title, summary=summary, intro_md=intro, quiz=quiz, sections=sections
     )
@@ -250,53 +187,6 @@ def _read_quiz(data: LineDict, path: Path, errors: _Errors, defaults: dict[str, 
         else:
             errors.add(path, raw.line_of(key), f"unknown quiz setting '{key}'")
     return quiz
-
-
-def section_slug(title: str) -> str:
-    """The default slug of a heading: no diacritics, lower case, words joined by '-'."""
-    return slugify(title)
-
-
-def _read_lesson(path: Path, errors: _Errors) -> tuple[str, list[SectionSpec]]:
-    if not path.is_file():
-        errors.add(path, 0, "file is missing")
-        return "", []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        errors.add(path, 1, f"not UTF-8 text ({exc.reason})")
-        return "", []
-    intro: list[str] = []
-    sections: list[SectionSpec] = []
-    body: list[str] = intro
-    seen: dict[str, int] = {}
-    in_fence = False
-    for number, line in enumerate(lines, start=1):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        if not in_fence and number == 1 and line.startswith("# "):
-            continue  # the title comes from topic.yaml
-        match = None if in_fence else HEADING.match(line)
-        if match:
-            title = nfc(match["title"])
-            slug = match["slug"] or section_slug(title)
-            if not slug:
-                errors.add(path, number, "a section heading needs text")
-                continue
-            if slug in seen:
-                errors.add(path, number, f"section slug '{slug}' repeats line {seen[slug]}")
-            seen[slug] = number
-            body = []
-            sections.append(SectionSpec(slug=slug, title=title, position=len(sections), body_md=""))
-            sections[-1]._body = body  # type: ignore[attr-defined]
-            continue
-        body.append(line)
-    for section in sections:
-        section.body_md = nfc("\n".join(section._body))  # type: ignore[attr-defined]
-        del section._body  # type: ignore[attr-defined]
-    if not sections:
-        errors.add(path, 1, "the lesson has no '## ' sections")
-    return nfc("\n".join(intro)), sections
 
 
 def _read_questions(path: Path, topic: TopicSpec, errors: _Errors) -> list[QuestionSpec]:

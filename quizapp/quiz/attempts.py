@@ -56,6 +56,10 @@ class InvalidAnswer(QuizError):
     status = 400
 
 
+class AttemptNotFound(QuizError):
+    status = 404
+
+
 class TopicUnavailable(QuizError):
     status = 409
 
@@ -176,14 +180,13 @@ def _check_open(status: str, deadline: datetime, now: datetime, grace_seconds: i
         raise AttemptClosed(_l("Time is up: this attempt was closed and graded with your saved answers."))
 
 
-def _parse(item: AttemptItem, display: Sequence[int]) -> list[int] | None:
-    """Validate display positions for ``item``; return authored indexes (None = cleared)."""
+def _parse(option_order: Sequence[int], qtype: str, position: int, display: Sequence[int]) -> list[int] | None:
+    """Validate display positions for one question; return authored indexes (None = cleared)."""
     if not display:
         return None
-    authored = to_authored(item.option_order, display)
-    qtype = QUESTION_TYPES[item.question_version.type]
-    if authored is None or (not qtype.multiple_choice and len(authored) != 1):
-        raise InvalidAnswer(_l("That answer does not belong to question %(n)d.", n=item.position))
+    authored = to_authored(option_order, display)
+    if authored is None or (not QUESTION_TYPES[qtype].multiple_choice and len(authored) != 1):
+        raise InvalidAnswer(_l("That answer does not belong to question %(n)d.", n=position))
     return authored
 
 
@@ -196,7 +199,8 @@ def _item(attempt: Attempt, position: int) -> AttemptItem:
 
 def save_answer(
     session: Session,
-    attempt: Attempt,
+    attempt_id: int,
+    user_id: int,
     position: int,
     display: Sequence[int],
     seq: int,
@@ -205,16 +209,26 @@ def save_answer(
 ) -> SaveResult:
     """Save one answer if ``seq`` is newer than the one that wrote it last; else ignore it.
 
-    The attempt row is locked first (PostgreSQL; SQLite's write lock is already held), so a save
-    and a concurrent submit never interleave, and the item is written with a conditional UPDATE,
-    so of two racing saves the higher sequence number wins whatever order they commit in.
+    This is the hot path (every click of every trainee), so it reads only what it needs. The
+    attempt row is locked first (PostgreSQL; SQLite's write lock is already held), so a save and
+    a concurrent submit never interleave, and the item is written with a conditional UPDATE, so
+    of two racing saves the higher sequence number wins whatever order they commit in.
+    Raises AttemptNotFound for another user's attempt.
     """
-    status, deadline = session.execute(
-        select(Attempt.status, Attempt.deadline_at).where(Attempt.id == attempt.id).with_for_update()
-    ).one()
-    _check_open(status, deadline, now, grace_seconds)
-    item = _item(attempt, position)
-    authored = _parse(item, display)
+    row = session.execute(
+        select(Attempt.user_id, Attempt.status, Attempt.deadline_at).where(Attempt.id == attempt_id).with_for_update()
+    ).one_or_none()
+    if row is None or row.user_id != user_id:
+        raise AttemptNotFound(_l("There is no such attempt."))
+    _check_open(row.status, row.deadline_at, now, grace_seconds)
+    item = session.execute(
+        select(AttemptItem.id, AttemptItem.option_order, QuestionVersion.type)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)
+    ).one_or_none()
+    if item is None:
+        raise InvalidAnswer(_l("Question %(n)s is not part of this attempt.", n=position))
+    authored = _parse(item.option_order, item.type, position, display)
     written = session.execute(
         update(AttemptItem)
         .where(AttemptItem.id == item.id, AttemptItem.seq < seq)
@@ -228,11 +242,10 @@ def save_answer(
         return SaveResult(False, current_seq, saved_at)
     session.execute(
         update(Attempt)
-        .where(Attempt.id == attempt.id)
+        .where(Attempt.id == attempt_id)
         .values(last_seq=case((Attempt.last_seq < seq, seq), else_=Attempt.last_seq))
         .execution_options(synchronize_session=False)
     )
-    session.expire(item)
     return SaveResult(True, seq, now)
 
 
@@ -257,7 +270,10 @@ def submit(
     parsed = {}
     for position, display in (answers or {}).items():
         item = _item(attempt, position)
-        parsed[item.position] = (item, _parse(item, display))  # all checked before anything changes
+        parsed[item.position] = (
+            item,
+            _parse(item.option_order, item.question_version.type, position, display),
+        )  # all checked before anything changes
     if not _claim(session, attempt, AttemptStatus.SUBMITTED, now):
         session.refresh(attempt)
         return SubmitResult(attempt, "already")

@@ -126,19 +126,21 @@ def _posted_answers(attempt: Attempt) -> dict[int, list[int]]:
 def save(attempt_id: int):
     """Save answers: one at a time as JSON (autosave), or the whole form (no JavaScript)."""
     is_json = request.is_json
-    attempt = get_attempt_or_404(attempt_id, owner=current_user)
     now = utcnow()
     try:
         with write_transaction() as session:
             if is_json:
-                data = request.get_json(silent=True)
-                position, selected, seq = _json_answer(data)
-                result = service.save_answer(session, attempt, position, selected, seq, now, _grace())
+                position, selected, seq = _json_answer(request.get_json(silent=True))
+                result = service.save_answer(
+                    session, attempt_id, current_user.id, position, selected, seq, now, _grace()
+                )
             else:
-                answers = _posted_answers(attempt)
+                attempt = get_attempt_or_404(attempt_id, owner=current_user)
                 seq = attempt.last_seq + 1
-                for position, selected in answers.items():
-                    result = service.save_answer(session, attempt, position, selected, seq, now, _grace())
+                for position, selected in _posted_answers(attempt).items():
+                    service.save_answer(session, attempt_id, current_user.id, position, selected, seq, now, _grace())
+    except service.AttemptNotFound:
+        abort(404)
     except service.QuizError as exc:
         if isinstance(exc, service.AttemptClosed):
             settle_overdue(current_user.id)  # the refused save's transaction was rolled back

@@ -14,8 +14,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from quizapp import create_app
-
 FLAGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
@@ -32,9 +30,9 @@ def browser():
 
 
 @pytest.fixture
-def live_app(app_config):
+def live_app(make_app):
     """The app served on a free loopback port in a background thread; yields (app, base_url)."""
-    app = create_app(app_config)
+    app = make_app()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

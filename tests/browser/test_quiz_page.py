@@ -65,16 +65,29 @@ def test_page_fits_a_360px_phone(quiz):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
+def go_offline(context):
+    """Cut the network. Requests to the save URL are also aborted before they leave, so the server
+    surely never sees them (with offline emulation alone a request may land while its response is
+    lost, which the app handles too, but which would make these assertions racy)."""
+    context.route("**/answers", lambda route: route.abort("internetdisconnected"))
+    context.set_offline(True)
+
+
+def go_online(context):
+    context.unroute("**/answers")
+    context.set_offline(False)
+
+
 def test_offline_answers_are_kept_and_replayed(quiz):
     app, _, page, attempt_id = quiz
-    page.context.set_offline(True)
+    go_offline(page.context)
     page.locator("#q1 label.option").nth(0).click()
     page.locator("#q2 label.option").nth(1).click()
     expect(page.locator("#save-status")).to_contain_text("Mất kết nối")
     assert saved(app, attempt_id) == {}
     pending = page.evaluate(f"JSON.parse(localStorage.getItem('quizapp:attempt:{attempt_id}')).pending")
     assert set(pending) == {"1", "2"}
-    page.context.set_offline(False)
+    go_online(page.context)
     expect(page.locator("#save-status")).to_have_text("Đã có mạng trở lại: mọi câu trả lời đã được lưu.", timeout=10000)
     assert set(saved(app, attempt_id)) == {1, 2}
 
@@ -86,14 +99,14 @@ def test_resume_after_reload_and_after_a_closed_tab(quiz, browser):
     page.reload()
     expect(page.locator("#q3 input").nth(3)).to_be_checked()
     # An answer given offline, then the tab closed: the next visit sends it.
-    page.context.set_offline(True)
+    go_offline(page.context)
     page.locator("#q4 label.option").nth(2).click()
     expect(page.locator("#save-status")).to_contain_text("Mất kết nối")
     value = page.locator("#q4 input").nth(2).get_attribute("value")
     context = page.context
     page.close(run_before_unload=False)  # closed while offline: the answer exists only on the device
     assert 4 not in saved(app, attempt_id)
-    context.set_offline(False)
+    go_online(context)
     again = context.new_page()
     again.goto(f"{base}/attempts/{attempt_id}")
     expect(again.locator(f"#q4 input[value='{value}']")).to_be_checked()

@@ -357,3 +357,20 @@ def test_dashboard_states(client, trainee, make):
     start(client)
     html = client.get("/").get_data(as_text=True)
     assert "Đang làm bài" in html and "Chưa làm bài" in html
+
+
+def test_service_save_then_submit_in_one_transaction_grades_the_saved_answer(app, make):
+    """The service API used directly (CLI, demo, tests): a save is visible to grading at once."""
+    from quizapp.db import write_transaction
+    from quizapp.quiz import attempts as service
+
+    user = make.user()
+    make.topic(number=1)
+    with app.app_context(), write_transaction() as s:
+        topic = s.scalar(select(Topic))
+        attempt, _ = service.start_or_resume(s, user.id, topic, utcnow(), 60)
+        item = attempt.items[0]
+        right = [item.option_order.index(i) for i in item.question_version.correct_indexes]
+        assert service.save_answer(s, attempt.id, user.id, item.position, right, 1, utcnow(), 60).accepted
+        service.submit(s, attempt, utcnow(), 60)
+        assert attempt.score == 1

@@ -58,7 +58,7 @@ def _sit(app, user_id: int, topic_id: int, when, rng: random.Random, finish: str
                     picks = rng.sample(range(len(version.options)), 2 if version.type == "multiple" else 1)
                 else:
                     continue  # left blank
-                service.save_answer(s, attempt, item.position, picks, 1, when, GRACE)
+                service.save_answer(s, attempt.id, user_id, item.position, picks, 1, when, GRACE)
             attempt_id = attempt.id
         if finish == "timeout":
             with write_transaction() as s:

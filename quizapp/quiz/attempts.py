@@ -235,6 +235,9 @@ def save_answer(
         .values(selected=authored, seq=seq, answered_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
+    loaded = session.identity_map.get(session.identity_key(AttemptItem, item.id))
+    if loaded is not None:
+        session.expire(loaded)  # a later grade() in this transaction must read the new answer
     if not written:
         current_seq, saved_at = session.execute(
             select(AttemptItem.seq, AttemptItem.answered_at).where(AttemptItem.id == item.id)

@@ -88,8 +88,11 @@ def lock_trainee(session: Session, user_id: int) -> User | None:
 
     Two gradings that each pass a different last topic then run one after the other, so the second
     sees the first one's pass and issues the certificate instead of both seeing four topics.
+    FOR NO KEY UPDATE, not FOR UPDATE: both gradings already hold the KEY SHARE lock that their
+    foreign-key inserts (attempt results) take on the user row, and FOR UPDATE would conflict with
+    it in both directions (a deadlock); NO KEY UPDATE only queues the two behind each other.
     """
-    return session.scalar(select(User).where(User.id == user_id).with_for_update())
+    return session.scalar(select(User).where(User.id == user_id).with_for_update(key_share=True))  # FOR NO KEY UPDATE
 
 
 def create_certificate(session: Session, user: User, now: datetime) -> Certificate:

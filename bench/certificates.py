@@ -38,14 +38,29 @@ def seed(ward_code: str, n: int) -> None:
         topics = [{"number": k, "title": f"Chuyên đề {k}", "score": 16 + k % 4, "max_score": 20} for k in range(1, 6)]
         now = utcnow()
         for i in range(n):
-            user = User(username=f"bench{i}", password_hash="x", full_name=f"{NAMES[i % len(NAMES)]} {i + 1}",
-                        ward=ward)
+            user = User(
+                username=f"bench{i}", password_hash="x", full_name=f"{NAMES[i % len(NAMES)]} {i + 1}", ward=ward
+            )
             s.add(user)
             s.flush()
-            s.add(Certificate(code=f"BNCH-{i:04d}-0000", user_id=user.id, issued_at=now, snapshot={
-                "full_name": user.full_name, "ward": ward.full_name, "ward_code": ward.code, "cohort": "Lớp 1",
-                "position": "Ủy viên", "course": "", "started_on": (now - timedelta(days=30)).date().isoformat(),
-                "completed_on": now.date().isoformat(), "topics": topics}))
+            s.add(
+                Certificate(
+                    code=f"BNCH-{i:04d}-0000",
+                    user_id=user.id,
+                    issued_at=now,
+                    snapshot={
+                        "full_name": user.full_name,
+                        "ward": ward.full_name,
+                        "ward_code": ward.code,
+                        "cohort": "Lớp 1",
+                        "position": "Ủy viên",
+                        "course": "",
+                        "started_on": (now - timedelta(days=30)).date().isoformat(),
+                        "completed_on": now.date().isoformat(),
+                        "topics": topics,
+                    },
+                )
+            )
 
 
 def measure(label: str, fn, repeat: int) -> None:
@@ -63,8 +78,13 @@ def main() -> None:
     parser.add_argument("--ward-size", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench",
-                          "PUBLIC_URL": "https://quizapp.example"})
+        app = create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite",
+                "SECRET_KEY": "bench",
+                "PUBLIC_URL": "https://quizapp.example",
+            }
+        )
         with app.app_context():
             upgrade_db()
             with write_transaction() as s:  # the real course: its topics and certificate wording

@@ -55,8 +55,9 @@ def _ts(moment: datetime) -> str:
 
 def make_schema(path: Path):
     """A migrated database with wards and an instructor; returns the app bound to it."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{path}",
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False}
+    )
     with app.app_context():
         upgrade_db()
         with write_transaction() as session:
@@ -72,39 +73,59 @@ def fill(path: Path, trainees: int, seed: int = 7) -> dict:
     con.execute("PRAGMA synchronous = OFF")
     now = _ts(T0)
     ward_ids = [r[0] for r in con.execute("SELECT id FROM ward ORDER BY position")]
-    con.executemany("INSERT INTO cohort (id, code, name) VALUES (?, ?, ?)",
-                    [(k, f"lop-{k}", f"Lớp {k}") for k in range(1, 5)])
+    con.executemany(
+        "INSERT INTO cohort (id, code, name) VALUES (?, ?, ?)", [(k, f"lop-{k}", f"Lớp {k}") for k in range(1, 5)]
+    )
     versions: dict[int, list[tuple[int, float, bool]]] = {}
     qid = 0
     for t in range(1, TOPICS + 1):
-        con.execute("INSERT INTO topic (id, number, slug, title, summary, intro_md, questions_per_attempt, "
-                    "time_limit_minutes, pass_percent, max_attempts, review_policy, active) "
-                    "VALUES (?, ?, ?, ?, '', '', ?, 20, 70, 3, 'immediately', 1)",
-                    (t, t, f"{t:02d}-chu-de", f"Chuyên đề {t}", DRAWN))
+        con.execute(
+            "INSERT INTO topic (id, number, slug, title, summary, intro_md, questions_per_attempt, "
+            "time_limit_minutes, pass_percent, max_attempts, review_policy, active) "
+            "VALUES (?, ?, ?, ?, '', '', ?, 20, 70, 3, 'immediately', 1)",
+            (t, t, f"{t:02d}-chu-de", f"Chuyên đề {t}", DRAWN),
+        )
         versions[t] = []
         for s in range(SECTIONS):
             sid = (t - 1) * SECTIONS + s + 1
-            con.execute("INSERT INTO section (id, topic_id, slug, title, position, body_md, active) "
-                        "VALUES (?, ?, ?, ?, ?, '', 1)", (sid, t, f"phan-{s + 1}", f"Phần {s + 1}", s))
+            con.execute(
+                "INSERT INTO section (id, topic_id, slug, title, position, body_md, active) "
+                "VALUES (?, ?, ?, ?, ?, '', 1)",
+                (sid, t, f"phan-{s + 1}", f"Phần {s + 1}", s),
+            )
             for _ in range(PER_SECTION):
                 qid += 1
-                options = json.dumps([{"text": "Đúng", "correct": True}] +
-                                     [{"text": f"Sai {k}", "correct": False} for k in range(1, 4)])
-                con.execute("INSERT INTO question (id, ext_id, topic_id, status, current_version_id) "
-                            "VALUES (?, ?, ?, 'approved', ?)", (qid, f"t{t}-{qid:04d}", t, qid))
-                con.execute("INSERT INTO question_version (id, question_id, version, section_id, type, difficulty, "
-                            "text, options, explanation, source, content_hash, created_at) "
-                            "VALUES (?, ?, 1, ?, 'single', 'medium', ?, ?, '', '', ?, ?)",
-                            (qid, qid, sid, f"Câu hỏi {qid}?", options, str(qid), now))
+                options = json.dumps(
+                    [{"text": "Đúng", "correct": True}] + [{"text": f"Sai {k}", "correct": False} for k in range(1, 4)]
+                )
+                con.execute(
+                    "INSERT INTO question (id, ext_id, topic_id, status, current_version_id) "
+                    "VALUES (?, ?, ?, 'approved', ?)",
+                    (qid, f"t{t}-{qid:04d}", t, qid),
+                )
+                con.execute(
+                    "INSERT INTO question_version (id, question_id, version, section_id, type, difficulty, "
+                    "text, options, explanation, source, content_hash, created_at) "
+                    "VALUES (?, ?, 1, ?, 'single', 'medium', ?, ?, '', '', ?, ?)",
+                    (qid, qid, sid, f"Câu hỏi {qid}?", options, str(qid), now),
+                )
                 # One misleading question per topic: stronger trainees pick its distractor.
                 versions[t].append((qid, rng.gauss(0, 1), len(versions[t]) == 0))
     pw = hash_password(PASSWORD)
-    con.execute("INSERT INTO user (username, password_hash, full_name, role, must_change_password, active, "
-                "created_at) VALUES ('giangvien', ?, 'Giảng viên', 'instructor', 0, 1, ?)", (pw, now))
-    users = [(f"hv{k}", "x", f"Học viên {k:06d}", "trainee", ward_ids[k % len(ward_ids)], 1 + k % 4, 0, 1, now)
-             for k in range(trainees)]
-    con.executemany("INSERT INTO user (username, password_hash, full_name, role, ward_id, cohort_id, "
-                    "must_change_password, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", users)
+    con.execute(
+        "INSERT INTO user (username, password_hash, full_name, role, must_change_password, active, "
+        "created_at) VALUES ('giangvien', ?, 'Giảng viên', 'instructor', 0, 1, ?)",
+        (pw, now),
+    )
+    users = [
+        (f"hv{k}", "x", f"Học viên {k:06d}", "trainee", ward_ids[k % len(ward_ids)], 1 + k % 4, 0, 1, now)
+        for k in range(trainees)
+    ]
+    con.executemany(
+        "INSERT INTO user (username, password_hash, full_name, role, ward_id, cohort_id, "
+        "must_change_password, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        users,
+    )
     user_ids = [r[0] for r in con.execute("SELECT id FROM user WHERE role = 'trainee' ORDER BY id")]
     ward_effect = {w: rng.gauss(0.2, 0.5) for w in ward_ids}
     attempt_id = item_id = 0
@@ -123,12 +144,36 @@ def fill(path: Path, trainees: int, seed: int = 7) -> dict:
                     right = rng.random() < p
                     correct += right
                     item_id += 1
-                    items.append((item_id, attempt_id, position, vid, "[0, 1, 2, 3]",
-                                  "[0]" if right else f"[{rng.randint(1, 3)}]", 1, int(right)))
+                    items.append(
+                        (
+                            item_id,
+                            attempt_id,
+                            position,
+                            vid,
+                            "[0, 1, 2, 3]",
+                            "[0]" if right else f"[{rng.randint(1, 3)}]",
+                            1,
+                            int(right),
+                        )
+                    )
                 passed = correct * 100 >= 70 * DRAWN
-                attempts.append((attempt_id, user_id, t, number, "submitted", _ts(day),
-                                 _ts(day + timedelta(minutes=20)), _ts(day + timedelta(minutes=12)), correct,
-                                 DRAWN, int(passed), 70, 1))
+                attempts.append(
+                    (
+                        attempt_id,
+                        user_id,
+                        t,
+                        number,
+                        "submitted",
+                        _ts(day),
+                        _ts(day + timedelta(minutes=20)),
+                        _ts(day + timedelta(minutes=12)),
+                        correct,
+                        DRAWN,
+                        int(passed),
+                        70,
+                        1,
+                    )
+                )
                 if passed or rng.random() < 0.35:
                     break
                 day += timedelta(days=1)
@@ -152,11 +197,17 @@ def summarise(app) -> float:
 
 
 def _flush(con, attempts: list, items: list) -> None:
-    con.executemany("INSERT INTO attempt (id, user_id, topic_id, number, status, started_at, deadline_at, "
-                    "finished_at, score, max_score, passed, pass_percent, last_seq) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", attempts)
-    con.executemany("INSERT INTO attempt_item (id, attempt_id, position, question_version_id, option_order, "
-                    "selected, seq, is_correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", items)
+    con.executemany(
+        "INSERT INTO attempt (id, user_id, topic_id, number, status, started_at, deadline_at, "
+        "finished_at, score, max_score, passed, pass_percent, last_seq) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        attempts,
+    )
+    con.executemany(
+        "INSERT INTO attempt_item (id, attempt_id, position, question_version_id, option_order, "
+        "selected, seq, is_correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        items,
+    )
     attempts.clear()
     items.clear()
 
@@ -194,9 +245,11 @@ def main() -> None:
         counts = fill(path, size)
         generated = time.perf_counter() - start
         summaries = summarise(app)
-        print(f"\n{size:,} trainees: {counts['attempts']:,} attempts, {counts['items']:,} items "
-              f"(generated in {generated:.0f} s, {path.stat().st_size / 2**20:.0f} MiB; "
-              f"summaries rebuilt in {summaries:.1f} s)")
+        print(
+            f"\n{size:,} trainees: {counts['attempts']:,} attempts, {counts['items']:,} items "
+            f"(generated in {generated:.0f} s, {path.stat().st_size / 2**20:.0f} MiB; "
+            f"summaries rebuilt in {summaries:.1f} s)"
+        )
         print(f"  {'page':<15} {'first':>8} {'best':>8} {'size':>10}")
         for name, first, best, size_bytes in measure(app, args.repeat):
             flag = "" if best < 1 else "  (over 1 s)"

@@ -24,11 +24,48 @@ DEMO_PASSWORD = "hoctap2021"
 COHORTS = [("lop-1", "Lớp 1"), ("lop-2", "Lớp 2"), ("lop-3", "Lớp 3"), ("lop-4", "Lớp 4")]
 FAMILY = ["Nguyễn", "Lê", "Trần", "Lê", "Hoàng", "Phạm", "Đỗ", "Trịnh", "Vũ", "Mai", "Hà", "Lưu"]
 MIDDLE = ["Văn", "Thị", "Đình", "Minh", "Thị Thu", "Hữu", "Ngọc", "Xuân", "Thanh", "Đức"]
-GIVEN = ["An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Hương", "Lan",
-         "Linh", "Long", "Mai", "Nam", "Nga", "Phong", "Phương", "Quang", "Sơn", "Tâm", "Thảo", "Trang",
-         "Tuấn", "Vân", "Yến", "Khánh", "Lộc", "Thắng"]
-POSITIONS = ["Bí thư Đảng ủy", "Phó Bí thư Đảng ủy", "Ủy viên Ban Thường vụ", "Đảng ủy viên",
-             "Chủ nhiệm UBKT Đảng ủy", "Bí thư chi bộ", "Đảng ủy viên", "Đảng ủy viên"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hòa",
+    "Hùng",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phong",
+    "Phương",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vân",
+    "Yến",
+    "Khánh",
+    "Lộc",
+    "Thắng",
+]
+POSITIONS = [
+    "Bí thư Đảng ủy",
+    "Phó Bí thư Đảng ủy",
+    "Ủy viên Ban Thường vụ",
+    "Đảng ủy viên",
+    "Chủ nhiệm UBKT Đảng ủy",
+    "Bí thư chi bộ",
+    "Đảng ủy viên",
+    "Đảng ủy viên",
+]
 DIFFICULTY = {"easy": -1.2, "medium": 0.0, "hard": 1.1}
 
 
@@ -61,9 +98,16 @@ def create_demo(session: Session, per_ward: int = 9, seed: int = 2021, now: date
         ("hocvien", "Phạm Văn Học", Role.TRAINEE, dong_ve),
     ]
     for username, name, role, ward in staff:
-        create_user(session, username, name, DEMO_PASSWORD, role=role, ward=ward,
-                    cohort=cohorts[0] if role == Role.TRAINEE else None,
-                    position="Đảng ủy viên" if role == Role.TRAINEE else None)
+        create_user(
+            session,
+            username,
+            name,
+            DEMO_PASSWORD,
+            role=role,
+            ward=ward,
+            cohort=cohorts[0] if role == Role.TRAINEE else None,
+            position="Đảng ủy viên" if role == Role.TRAINEE else None,
+        )
 
     shared_hash = hash_password(DEMO_PASSWORD)  # hashing once keeps init fast
     taken = set(session.scalars(select(User.username)))
@@ -79,8 +123,15 @@ def create_demo(session: Session, per_ward: int = 9, seed: int = 2021, now: date
         engagement = min(0.98, max(0.35, rng.gauss(0.8, 0.17)))
         for _ in range(per_ward + rng.randint(-2, 3)):
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-            user = User(username=suggest_username(name, taken), full_name=name, password_hash=shared_hash,
-                        role=Role.TRAINEE, ward=ward, cohort=rng.choice(cohorts), position=rng.choice(POSITIONS))
+            user = User(
+                username=suggest_username(name, taken),
+                full_name=name,
+                password_hash=shared_hash,
+                role=Role.TRAINEE,
+                ward=ward,
+                cohort=rng.choice(cohorts),
+                position=rng.choice(POSITIONS),
+            )
             session.add(user)
             session.flush()
             trainees += 1
@@ -100,9 +151,13 @@ def _pick_misleading(session: Session, topics: list[Topic], rng: random.Random) 
     picked = set()
     for topic in topics:
         bank = [e.version_id for e in service.drawable_bank(session, topic.id)]
-        single = list(session.scalars(
-            select(QuestionVersion.id).where(QuestionVersion.id.in_(bank), QuestionVersion.type == "single")
-            .order_by(QuestionVersion.id)))
+        single = list(
+            session.scalars(
+                select(QuestionVersion.id)
+                .where(QuestionVersion.id.in_(bank), QuestionVersion.type == "single")
+                .order_by(QuestionVersion.id)
+            )
+        )
         if single or bank:
             picked.add(rng.choice(single or bank))
     return picked

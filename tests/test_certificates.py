@@ -52,15 +52,15 @@ def pass_all(app, user_id: int, topics=5) -> None:
 def certificates_of(app, user_id: int) -> list[tuple[str, str]]:
     """(code, status) of every certificate of the trainee, oldest first."""
     with app.app_context(), write_transaction() as s:
-        rows = s.execute(select(Certificate.code, Certificate.status).where(Certificate.user_id == user_id)
-                         .order_by(Certificate.id))
+        rows = s.execute(
+            select(Certificate.code, Certificate.status).where(Certificate.user_id == user_id).order_by(Certificate.id)
+        )
         return [tuple(r) for r in rows]
 
 
 def count_certificates(app) -> int:
     with app.app_context(), write_transaction() as s:
         return s.scalar(select(func.count()).select_from(Certificate))
-
 
 
 def audit_actions(app, action: str) -> list[AuditLog]:
@@ -191,15 +191,18 @@ def test_codes_carry_at_least_40_bits():
         assert max(counts.values()) < 3 * min(counts.values())
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("TH21-7K3M-Q9XD", "TH21-7K3M-Q9XD"),
-    ("th21 7k3m q9xd", "TH21-7K3M-Q9XD"),
-    ("TH2I-7K3M-Q9XD", "TH21-7K3M-Q9XD"),  # I typed for 1
-    ("0O00-0000-0000", "0000-0000-0000"),  # O typed for 0
-    ("TH21-7K3M-Q9X", ""),
-    ("TH21-7K3M-Q9XU", ""),  # U is not in the alphabet
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("TH21-7K3M-Q9XD", "TH21-7K3M-Q9XD"),
+        ("th21 7k3m q9xd", "TH21-7K3M-Q9XD"),
+        ("TH2I-7K3M-Q9XD", "TH21-7K3M-Q9XD"),  # I typed for 1
+        ("0O00-0000-0000", "0000-0000-0000"),  # O typed for 0
+        ("TH21-7K3M-Q9X", ""),
+        ("TH21-7K3M-Q9XU", ""),  # U is not in the alphabet
+        ("", ""),
+    ],
+)
 def test_normalise_code(typed, expected):
     assert normalise_code(typed) == expected
 
@@ -244,14 +247,21 @@ def test_reissue_supersedes_the_old_code(app, make, course):
         old_code, new_code_ = old.code, new.code
         assert old.superseded_by_id == new.id
         assert new.snapshot["full_name"] == "Nguyễn Thị Hằng"
-    assert certificates_of(app, user.id) == [(old_code, CertificateStatus.SUPERSEDED),
-                                             (new_code_, CertificateStatus.VALID)]
+    assert certificates_of(app, user.id) == [
+        (old_code, CertificateStatus.SUPERSEDED),
+        (new_code_, CertificateStatus.VALID),
+    ]
     [entry] = audit_actions(app, "certificate.reissue")
     assert entry.target_id == old_code and entry.detail["new_code"] == new_code_ and entry.reason == "Sửa họ tên"
     with app.app_context(), write_transaction() as s:  # only the latest can be reissued
         with pytest.raises(services.CertificateError):
-            services.reissue(s, s.scalar(select(Certificate).where(Certificate.code == old_code)),
-                             actor_id=admin.id, reason="x", now=utcnow())
+            services.reissue(
+                s,
+                s.scalar(select(Certificate).where(Certificate.code == old_code)),
+                actor_id=admin.id,
+                reason="x",
+                now=utcnow(),
+            )
 
 
 def test_reissue_after_revocation_keeps_the_old_one_revoked(app, make, course):
@@ -262,8 +272,10 @@ def test_reissue_after_revocation_keeps_the_old_one_revoked(app, make, course):
         services.revoke(s, _certificate(s, user.id), actor_id=admin.id, reason="Nhầm", now=utcnow())
     with app.app_context(), write_transaction() as s:
         services.reissue(s, _certificate(s, user.id), actor_id=admin.id, reason="Cấp lại", now=utcnow())
-    assert [status for _, status in certificates_of(app, user.id)] == [CertificateStatus.REVOKED,
-                                                                         CertificateStatus.VALID]
+    assert [status for _, status in certificates_of(app, user.id)] == [
+        CertificateStatus.REVOKED,
+        CertificateStatus.VALID,
+    ]
 
 
 def test_reissue_refused_without_every_topic_passed(app, make, course):

@@ -38,4 +38,5 @@ def test_translations_keep_their_placeholders():
     for message in catalog():
         if message.id:
             assert sorted(re.findall(r"%\(\w+\)[sd]", message.id)) == sorted(
-                re.findall(r"%\(\w+\)[sd]", message.string)), message.id
+                re.findall(r"%\(\w+\)[sd]", message.string)
+            ), message.id

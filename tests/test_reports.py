@@ -32,8 +32,9 @@ def instructor(make, login, data):
 
 def test_item_statistics_from_sums():
     x, totals = [1, 1, 0, 0], [3, 2, 1, 1]
-    sums = ia.ItemSums(4, sum(x), sum(a * t for a, t in zip(x, totals, strict=True)), sum(totals),
-                       sum(t * t for t in totals))
+    sums = ia.ItemSums(
+        4, sum(x), sum(a * t for a, t in zip(x, totals, strict=True)), sum(totals), sum(t * t for t in totals)
+    )
     rest = [t - a for a, t in zip(x, totals, strict=True)]
     assert ia.facility(sums) == 0.5
     assert ia.discrimination(sums) == pytest.approx(1 / math.sqrt(3))
@@ -212,8 +213,14 @@ def test_ward_manager_without_ward_is_refused(client, make, login, data):
     assert client.get("/reports").status_code == 403
 
 
-PAGES = ["/reports", "/reports/wards/dong-ve", "/reports/wards/dong-ve?format=xlsx", "/reports/topics/1",
-         "/reports/topics/1?format=csv", "/reports?format=xlsx"]
+PAGES = [
+    "/reports",
+    "/reports/wards/dong-ve",
+    "/reports/wards/dong-ve?format=xlsx",
+    "/reports/topics/1",
+    "/reports/topics/1?format=csv",
+    "/reports?format=xlsx",
+]
 
 
 def _count_queries(app, client, url: str) -> int:

@@ -51,13 +51,29 @@ class HandData:
 def sit(session, user_id: int, topic_id: int, number: int, versions: list[int], answers: list, when: datetime) -> int:
     """Store a graded attempt, summaries included, as grading would: option 0 of each question is correct."""
     correct = sum(1 for a in answers if a == 0)
-    attempt = Attempt(user_id=user_id, topic_id=topic_id, number=number, status=AttemptStatus.SUBMITTED,
-                      started_at=when, deadline_at=when + timedelta(minutes=20),
-                      finished_at=when + timedelta(minutes=7, seconds=30), score=correct, max_score=len(answers),
-                      passed=correct * 100 >= 70 * len(answers), pass_percent=70)
+    attempt = Attempt(
+        user_id=user_id,
+        topic_id=topic_id,
+        number=number,
+        status=AttemptStatus.SUBMITTED,
+        started_at=when,
+        deadline_at=when + timedelta(minutes=20),
+        finished_at=when + timedelta(minutes=7, seconds=30),
+        score=correct,
+        max_score=len(answers),
+        passed=correct * 100 >= 70 * len(answers),
+        pass_percent=70,
+    )
     for position, (vid, answer) in enumerate(zip(versions, answers, strict=True), start=1):
-        attempt.items.append(AttemptItem(position=position, question_version_id=vid, option_order=[0, 1, 2, 3],
-                                         selected=None if answer is None else [answer], is_correct=answer == 0))
+        attempt.items.append(
+            AttemptItem(
+                position=position,
+                question_version_id=vid,
+                option_order=[0, 1, 2, 3],
+                selected=None if answer is None else [answer],
+                is_correct=answer == 0,
+            )
+        )
     session.add(attempt)
     session.flush()
     record_graded_attempt(session, attempt)
@@ -78,8 +94,14 @@ def build(app, make) -> HandData:
         users[name] = make.user(ward=ward, full_name=f"Học viên {name}", cohort_id=cohort).id
     attempt_ids = {}
     with app.app_context(), write_transaction() as s:
-        versions = list(s.scalars(select(QuestionVersion.id).join(Question, Question.id == QuestionVersion.question_id)
-                                  .where(Question.topic_id == topic.id).order_by(Question.ext_id)))
+        versions = list(
+            s.scalars(
+                select(QuestionVersion.id)
+                .join(Question, Question.id == QuestionVersion.question_id)
+                .where(Question.topic_id == topic.id)
+                .order_by(Question.ext_id)
+            )
+        )
         for name, attempts in ANSWERS.items():
             attempt_ids[name] = [
                 sit(s, users[name], topic.id, n, versions, answers, T0 + timedelta(days=3 * (n - 1)))

@@ -17,8 +17,10 @@ KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
 
 def _used_msgids() -> set[str]:
     found = set()
-    for folder, method in ((ROOT / "reports", [("**.py", "python")]),
-                           (ROOT / "templates" / "reports", [("**.html", "jinja2")])):
+    for folder, method in (
+        (ROOT / "reports", [("**.py", "python")]),
+        (ROOT / "templates" / "reports", [("**.html", "jinja2")]),
+    ):
         for _file, _line, message, _comments, _ctx in extract_from_dir(folder, method, keywords=KEYWORDS):
             found.add(message if isinstance(message, str) else message[0])
     return found

@@ -58,7 +58,9 @@ def test_catalogues_agree_on_shared_msgids():
                     continue
                 key = message.id if isinstance(message.id, str) else message.id[0]
                 if key in seen and seen[key][1] != message.string:
-                    clashes.append(f"{key!r}: {seen[key][1]!r} ({seen[key][0].parent.parent.parent.parent.name}) "
-                                   f"vs {message.string!r} ({path.parent.parent.parent.parent.name})")
+                    clashes.append(
+                        f"{key!r}: {seen[key][1]!r} ({seen[key][0].parent.parent.parent.parent.name}) "
+                        f"vs {message.string!r} ({path.parent.parent.parent.parent.name})"
+                    )
                 seen.setdefault(key, (path, message.string))
     assert clashes == []

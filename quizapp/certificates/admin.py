@@ -46,8 +46,11 @@ def get_ward_or_404(ward_code: str) -> Ward:
 
 def register_filter() -> RegisterFilter:
     """The register's filters from the query string (unknown values are ignored)."""
-    return RegisterFilter(ward=request.args.get("ward", ""), cohort_id=request.args.get("cohort", type=int),
-                          status=request.args.get("status", ""))
+    return RegisterFilter(
+        ward=request.args.get("ward", ""),
+        cohort_id=request.args.get("cohort", type=int),
+        status=request.args.get("status", ""),
+    )
 
 
 @bp.route("")
@@ -70,11 +73,20 @@ def register():
     wards = list(db.session.scalars(select(Ward).order_by(Ward.position)))
     ward = next((w for w in wards if w.code == f.ward), None)
     return render_template(
-        "certificates/admin/register.html", certificates=certificates, f=f, total=total, page=page,
-        pages=max(1, -(-total // size)), first=(page - 1) * size, wards=wards, ward=ward,
+        "certificates/admin/register.html",
+        certificates=certificates,
+        f=f,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // size)),
+        first=(page - 1) * size,
+        wards=wards,
+        ward=ward,
         cohorts=list(db.session.scalars(select(Cohort).order_by(Cohort.starts_on, Cohort.name))),
         ward_valid=len(ward_certificates(db.session, ward.code)) if ward else 0,
-        status_label=exports.status_label, recheck_form=RecheckForm())
+        status_label=exports.status_label,
+        recheck_form=RecheckForm(),
+    )
 
 
 @bp.route("/recheck", methods=["POST"])
@@ -98,12 +110,23 @@ def detail(code: str):
 
 def _detail(certificate: Certificate, revoke_form: RevokeForm, reissue_form: ReissueForm, status: int = 200):
     history = db.session.scalars(
-        select(AuditLog).where(AuditLog.target_type == "certificate", AuditLog.target_id == certificate.code,
-                               AuditLog.action != "certificate.verify").order_by(AuditLog.at)
+        select(AuditLog)
+        .where(
+            AuditLog.target_type == "certificate",
+            AuditLog.target_id == certificate.code,
+            AuditLog.action != "certificate.verify",
+        )
+        .order_by(AuditLog.at)
     ).all()
-    return render_template("certificates/admin/detail.html", certificate=certificate, snap=certificate.snapshot or {},
-                           history=history, revoke_form=revoke_form, reissue_form=reissue_form,
-                           status_label=exports.status_label), status
+    return render_template(
+        "certificates/admin/detail.html",
+        certificate=certificate,
+        snap=certificate.snapshot or {},
+        history=history,
+        revoke_form=revoke_form,
+        reissue_form=reissue_form,
+        status_label=exports.status_label,
+    ), status
 
 
 @bp.route("/<code>/revoke", methods=["POST"])
@@ -134,8 +157,7 @@ def reissue_view(code: str):
         return _detail(certificate, RevokeForm(prefix="revoke"), form, 400)
     try:
         with write_transaction() as session:
-            new = reissue(session, certificate, actor_id=current_user.id, reason=form.reason.data,
-                          now=utcnow())
+            new = reissue(session, certificate, actor_id=current_user.id, reason=form.reason.data, now=utcnow())
             new_code = new.code
     except CertificateError as exc:
         flash(str(exc.message), "error")
@@ -164,5 +186,6 @@ def ward_zip(ward_code: str):
     certificates = ward_certificates(db.session, ward.code)
     if not certificates:
         abort(404)
-    return file_response(pdf.render_zip(print_items(certificates), wording()), f"chung-nhan-{ward.code}.zip",
-                         "application/zip")
+    return file_response(
+        pdf.render_zip(print_items(certificates), wording()), f"chung-nhan-{ward.code}.zip", "application/zip"
+    )

@@ -16,13 +16,26 @@ from .issuance import LOCAL_ZONE
 
 def status_label(status: str) -> str:
     """A status in the UI language."""
-    return {CertificateStatus.VALID: _("Valid"), CertificateStatus.REVOKED: _("Revoked"),
-            CertificateStatus.SUPERSEDED: _("Superseded")}.get(status, status)
+    return {
+        CertificateStatus.VALID: _("Valid"),
+        CertificateStatus.REVOKED: _("Revoked"),
+        CertificateStatus.SUPERSEDED: _("Superseded"),
+    }.get(status, status)
 
 
 def headers() -> list[str]:
-    return [_("No."), _("Code"), _("Full name"), _("Ward"), _("Class"), _("Completed on"), _("Issued on"),
-            _("Status"), _("Revoked on"), _("Reason")]
+    return [
+        _("No."),
+        _("Code"),
+        _("Full name"),
+        _("Ward"),
+        _("Class"),
+        _("Completed on"),
+        _("Issued on"),
+        _("Status"),
+        _("Revoked on"),
+        _("Reason"),
+    ]
 
 
 def rows(certificates: Sequence[Certificate]) -> list[list[str | int]]:
@@ -30,12 +43,20 @@ def rows(certificates: Sequence[Certificate]) -> list[list[str | int]]:
     out = []
     for n, c in enumerate(certificates, start=1):
         snap = c.snapshot or {}
-        out.append([
-            n, c.code, snap.get("full_name", c.user.full_name), snap.get("ward", ""), snap.get("cohort", ""),
-            snap.get("completed_on", ""), c.issued_at.astimezone(LOCAL_ZONE).date().isoformat(),
-            status_label(c.status), c.revoked_at.astimezone(LOCAL_ZONE).date().isoformat() if c.revoked_at else "",
-            c.revoke_reason or "",
-        ])
+        out.append(
+            [
+                n,
+                c.code,
+                snap.get("full_name", c.user.full_name),
+                snap.get("ward", ""),
+                snap.get("cohort", ""),
+                snap.get("completed_on", ""),
+                c.issued_at.astimezone(LOCAL_ZONE).date().isoformat(),
+                status_label(c.status),
+                c.revoked_at.astimezone(LOCAL_ZONE).date().isoformat() if c.revoked_at else "",
+                c.revoke_reason or "",
+            ]
+        )
     return out
 
 

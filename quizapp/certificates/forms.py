@@ -11,8 +11,10 @@ from ..i18n import lazy_gettext as _l
 
 class RevokeForm(FlaskForm):
     reason = TextAreaField(_l("Reason for revoking"), validators=[DataRequired(), Length(max=1000)])
-    confirm = BooleanField(_l("I understand that the code will read \u201crevoked\u201d from now on."),
-                           validators=[DataRequired(_l("Tick the box to confirm."))])
+    confirm = BooleanField(
+        _l("I understand that the code will read \u201crevoked\u201d from now on."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )
     submit = SubmitField(_l("Revoke the certificate"))
 
 
@@ -20,7 +22,8 @@ class ReissueForm(FlaskForm):
     reason = TextAreaField(_l("Reason for reissuing"), validators=[DataRequired(), Length(max=1000)])
     confirm = BooleanField(
         _l("I understand that a new code replaces this one, which will read \u201csuperseded\u201d."),
-        validators=[DataRequired(_l("Tick the box to confirm."))])
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )
     submit = SubmitField(_l("Reissue the certificate"))
 
 

@@ -49,13 +49,15 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
     topics = []
     for p in progress:
         best = p.best
-        topics.append({
-            "number": p.topic.number,
-            "title": p.topic.title,
-            "score": best.score if best else None,
-            "max_score": best.max_score if best else None,
-            "passed_on": local_date(min((a.finished_at for a in p.finished if a.passed), default=now)),
-        })
+        topics.append(
+            {
+                "number": p.topic.number,
+                "title": p.topic.title,
+                "score": best.score if best else None,
+                "max_score": best.max_score if best else None,
+                "passed_on": local_date(min((a.finished_at for a in p.finished if a.passed), default=now)),
+            }
+        )
     started = min((a.started_at for p in progress for a in p.attempts), default=now)
     course = session.get(Course, 1)
     return {
@@ -103,8 +105,9 @@ def create_certificate(session: Session, user: User, now: datetime) -> Certifica
     """
     snapshot = snapshot_for(session, user, now)
     for remaining in range(CODE_TRIES - 1, -1, -1):
-        certificate = Certificate(code=new_code(), user_id=user.id, issued_at=now, status=CertificateStatus.VALID,
-                                  snapshot=snapshot)
+        certificate = Certificate(
+            code=new_code(), user_id=user.id, issued_at=now, status=CertificateStatus.VALID, snapshot=snapshot
+        )
         try:
             with session.begin_nested():
                 session.add(certificate)

@@ -114,7 +114,7 @@ def vn_date(value: date | str) -> str:
 
 
 def vn_long_date(place: str, day: date) -> str:
-    """"Thanh Hóa, ngày 16 tháng 11 năm 2026", the dateline of Vietnamese official papers."""
+    """ "Thanh Hóa, ngày 16 tháng 11 năm 2026", the dateline of Vietnamese official papers."""
     prefix = f"{place}, ngày" if place else "Ngày"
     return f"{prefix} {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
@@ -185,15 +185,20 @@ def _identity(pdf: FPDF, snap: dict[str, Any], words: dict[str, str]) -> None:
     pdf.set_text_color(*LAYOUT.text_colour)
     _centered(pdf, 0, LAYOUT.intro_y, LAYOUT.width, words["intro"], LAYOUT.intro_size, "I")
     _centered(pdf, 0, LAYOUT.intro_y + 7, LAYOUT.width, snap.get("full_name", ""), LAYOUT.name_size, "B")
-    details = [f"Chức vụ: {snap['position']}" if snap.get("position") else "",
-               f"Đơn vị: {snap['ward']}" if snap.get("ward") else "",
-               f"Lớp: {snap['cohort']}" if snap.get("cohort") else ""]
+    details = [
+        f"Chức vụ: {snap['position']}" if snap.get("position") else "",
+        f"Đơn vị: {snap['ward']}" if snap.get("ward") else "",
+        f"Lớp: {snap['cohort']}" if snap.get("cohort") else "",
+    ]
     _centered(pdf, 0, LAYOUT.details_y, LAYOUT.width, "   ·   ".join(d for d in details if d), LAYOUT.text_size)
     pdf.set_font(FONT, "", LAYOUT.text_size)
     pdf.set_xy((LAYOUT.width - LAYOUT.body_width) / 2, LAYOUT.details_y + 7)
     pdf.multi_cell(LAYOUT.body_width, 5.6, nfc(words["body"]), align="C")
-    dates = f"Thời gian học: từ ngày {vn_date(snap['started_on'])} đến ngày {vn_date(snap['completed_on'])}" \
-        if snap.get("started_on") and snap.get("completed_on") else ""
+    dates = (
+        f"Thời gian học: từ ngày {vn_date(snap['started_on'])} đến ngày {vn_date(snap['completed_on'])}"
+        if snap.get("started_on") and snap.get("completed_on")
+        else ""
+    )
     _centered(pdf, 0, pdf.get_y() + 1.5, LAYOUT.width, dates, LAYOUT.text_size - 1, "I")
 
 
@@ -237,8 +242,13 @@ def _qr(pdf: FPDF, url: str) -> None:
             while c < len(row) and row[c]:
                 c += 1
             # A hair of overlap so rasterisers leave no white seams between runs.
-            pdf.rect(LAYOUT.qr_x + start * module, LAYOUT.qr_y + r * module, (c - start) * module + 0.02,
-                     module + 0.02, style="F")
+            pdf.rect(
+                LAYOUT.qr_x + start * module,
+                LAYOUT.qr_y + r * module,
+                (c - start) * module + 0.02,
+                module + 0.02,
+                style="F",
+            )
 
 
 def _code(pdf: FPDF, words: dict[str, str], code: str, url: str) -> None:
@@ -263,8 +273,10 @@ def _stamp(pdf: FPDF, status: str) -> None:
     pdf.set_font(FONT, "B", LAYOUT.stamp_size)
     pdf.set_text_color(*LAYOUT.accent)
     width = pdf.get_string_width(text)
-    with pdf.local_context(fill_opacity=0.25, stroke_opacity=0.25), \
-            pdf.rotation(25, LAYOUT.width / 2, LAYOUT.height / 2):
+    with (
+        pdf.local_context(fill_opacity=0.25, stroke_opacity=0.25),
+        pdf.rotation(25, LAYOUT.width / 2, LAYOUT.height / 2),
+    ):
         pdf.text(LAYOUT.width / 2 - width / 2, LAYOUT.height / 2 + 10, text)
     pdf.set_text_color(*LAYOUT.text_colour)
 

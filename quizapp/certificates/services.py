@@ -53,8 +53,15 @@ def revoke(session: Session, certificate: Certificate, *, actor_id: int, reason:
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_at = now
     certificate.revoke_reason = reason
-    audit.record(session, "certificate.revoke", actor_id=actor_id, target_type="certificate",
-                 target_id=certificate.code, reason=reason, detail={"user_id": certificate.user_id})
+    audit.record(
+        session,
+        "certificate.revoke",
+        actor_id=actor_id,
+        target_type="certificate",
+        target_id=certificate.code,
+        reason=reason,
+        detail={"user_id": certificate.user_id},
+    )
     session.flush()
     return certificate
 
@@ -79,9 +86,15 @@ def reissue(session: Session, certificate: Certificate, *, actor_id: int, reason
         session.flush()  # free the "one valid certificate" slot before the new one takes it
     new = create_certificate(session, user, now)
     certificate.superseded_by_id = new.id
-    audit.record(session, "certificate.reissue", actor_id=actor_id, target_type="certificate",
-                 target_id=certificate.code, reason=reason,
-                 detail={"user_id": certificate.user_id, "new_code": new.code, "old_status": certificate.status})
+    audit.record(
+        session,
+        "certificate.reissue",
+        actor_id=actor_id,
+        target_type="certificate",
+        target_id=certificate.code,
+        reason=reason,
+        detail={"user_id": certificate.user_id, "new_code": new.code, "old_status": certificate.status},
+    )
     session.flush()
     return new
 
@@ -105,8 +118,13 @@ def recheck(session: Session, *, actor_id: int | None, now: datetime) -> list[Ce
     ).all()
     issued = [c for c in (issue_if_eligible(session, uid, now) for uid in candidates) if c is not None]
     if issued:
-        audit.record(session, "certificate.recheck", actor_id=actor_id, target_type="certificate",
-                     detail={"issued": [c.code for c in issued]})
+        audit.record(
+            session,
+            "certificate.recheck",
+            actor_id=actor_id,
+            target_type="certificate",
+            detail={"issued": [c.code for c in issued]},
+        )
     return issued
 
 
@@ -125,8 +143,9 @@ def register_query(f: RegisterFilter) -> Select:
         select(Certificate)
         .join(User, User.id == Certificate.user_id)
         .outerjoin(Ward, Ward.id == User.ward_id)
-        .options(joinedload(Certificate.user).joinedload(User.ward),
-                 joinedload(Certificate.user).joinedload(User.cohort))
+        .options(
+            joinedload(Certificate.user).joinedload(User.ward), joinedload(Certificate.user).joinedload(User.cohort)
+        )
         .order_by(Ward.position, User.full_name, Certificate.id)
     )
     if f.ward:

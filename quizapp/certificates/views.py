@@ -57,9 +57,17 @@ def record_lookup(code: str, certificate: Certificate | None, now: datetime) -> 
             current_app.logger.warning("certificate lookups from %s over the limit", address)
             return False
         throttle.hit(session, key, now)
-        audit.record(session, "certificate.verify", target_type="certificate", target_id=code or None,
-                     detail={"address": address, "found": certificate is not None,
-                             "status": certificate.status if certificate else None})
+        audit.record(
+            session,
+            "certificate.verify",
+            target_type="certificate",
+            target_id=code or None,
+            detail={
+                "address": address,
+                "found": certificate is not None,
+                "status": certificate.status if certificate else None,
+            },
+        )
     return True
 
 
@@ -71,8 +79,11 @@ def verify_form():
         code = normalise_code(typed)
         if code:
             return redirect(url_for("certificates.verify", code=code))
-        return render_template("certificates/verify_form.html", typed=typed,
-                               error=_("A certificate code has 12 letters and digits, like TH21-7K3M-Q9XD.")), 400
+        return render_template(
+            "certificates/verify_form.html",
+            typed=typed,
+            error=_("A certificate code has 12 letters and digits, like TH21-7K3M-Q9XD."),
+        ), 400
     return render_template("certificates/verify_form.html", typed="", error=None)
 
 
@@ -90,9 +101,16 @@ def verify(code: str):
     else:
         current = current_of(certificate) if certificate.superseded_by_id else None
         snap = certificate.snapshot or {}
-        response = Response(render_template(
-            "certificates/verify.html", code=certificate.code, certificate=certificate, snap=snap,
-            course=snap.get("course") or wording().get("course", ""), current=current))
+        response = Response(
+            render_template(
+                "certificates/verify.html",
+                code=certificate.code,
+                certificate=certificate,
+                snap=snap,
+                course=snap.get("course") or wording().get("course", ""),
+                current=current,
+            )
+        )
     response.headers["Cache-Control"] = "no-store"  # the status may change at any moment
     response.headers["X-Robots-Tag"] = "noindex"
     return response

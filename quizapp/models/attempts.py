@@ -62,9 +62,7 @@ class Attempt(Base):
 
     user: Mapped[User] = relationship()
     topic: Mapped[Topic] = relationship()
-    items: Mapped[list[AttemptItem]] = relationship(
-        back_populates="attempt", order_by="AttemptItem.position"
-    )
+    items: Mapped[list[AttemptItem]] = relationship(back_populates="attempt", order_by="AttemptItem.position")
 
     @property
     def is_open(self) -> bool:
@@ -95,9 +93,7 @@ class AttemptItem(Base):
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id", ondelete="CASCADE"))
     #: 1-based position on the paper; the browser refers to questions by it.
     position: Mapped[int]
-    question_version_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("question_version.id"), index=True
-    )
+    question_version_id: Mapped[int] = mapped_column(sa.ForeignKey("question_version.id"), index=True)
     #: Display order: option_order[k] is the authored index of the option shown k-th.
     option_order: Mapped[list[int]] = mapped_column(sa.JSON)
     #: Authored indexes chosen, sorted; None while unanswered.

@@ -62,9 +62,7 @@ class Topic(Base):
     #: Inactive topics are hidden and do not count towards completion.
     active: Mapped[bool] = mapped_column(default=True)
 
-    sections: Mapped[list[Section]] = relationship(
-        back_populates="topic", order_by="Section.position"
-    )
+    sections: Mapped[list[Section]] = relationship(back_populates="topic", order_by="Section.position")
     questions: Mapped[list[Question]] = relationship(back_populates="topic")
 
 
@@ -96,9 +94,7 @@ class Question(Base):
     ext_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
     topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default=QuestionStatus.APPROVED)
-    current_version_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("question_version.id", use_alter=True)
-    )
+    current_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("question_version.id", use_alter=True))
 
     topic: Mapped[Topic] = relationship(back_populates="questions")
     versions: Mapped[list[QuestionVersion]] = relationship(
@@ -106,9 +102,7 @@ class Question(Base):
         foreign_keys="QuestionVersion.question_id",
         order_by="QuestionVersion.version",
     )
-    current_version: Mapped[QuestionVersion | None] = relationship(
-        foreign_keys=[current_version_id], post_update=True
-    )
+    current_version: Mapped[QuestionVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
 
 
 class QuestionVersion(Base):
@@ -134,9 +128,7 @@ class QuestionVersion(Base):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    question: Mapped[Question] = relationship(
-        back_populates="versions", foreign_keys=[question_id]
-    )
+    question: Mapped[Question] = relationship(back_populates="versions", foreign_keys=[question_id])
     section: Mapped[Section] = relationship()
 
     @property

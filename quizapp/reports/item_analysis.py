@@ -112,8 +112,11 @@ def option_stats(options: list[dict], counts: dict[int, int], n: int) -> list[Op
     stats = []
     for i, option in enumerate(options):
         count = counts.get(i, 0)
-        stats.append(OptionStat(option_label(i), option.get("text", ""), bool(option.get("correct")), count,
-                                count / n if n else None))
+        stats.append(
+            OptionStat(
+                option_label(i), option.get("text", ""), bool(option.get("correct")), count, count / n if n else None
+            )
+        )
     return stats
 
 
@@ -123,19 +126,23 @@ def flags_for(n: int, fac: float | None, disc: float | None, options: list[Optio
     if n == 0:
         return [Flag("no_answers", _("Not yet answered in any first attempt."))]
     if disc is not None and disc < 0:
-        found.append(Flag("negative", _(
-            "Negative discrimination: stronger trainees get it wrong more often. Check the key and the wording.")))
+        found.append(
+            Flag(
+                "negative",
+                _("Negative discrimination: stronger trainees get it wrong more often. Check the key and the wording."),
+            )
+        )
     elif disc is not None and disc < WEAK_DISCRIMINATION:
-        found.append(Flag("weak", _(
-            "Near-zero discrimination: it does not separate stronger from weaker trainees.")))
+        found.append(Flag("weak", _("Near-zero discrimination: it does not separate stronger from weaker trainees.")))
     if fac is not None and fac > TOO_EASY:
         found.append(Flag("easy", _("Too easy: more than 90 % answer correctly.")))
     if fac is not None and fac < TOO_HARD:
         found.append(Flag("hard", _("Too hard: fewer than 20 % answer correctly.")))
     for option in options:
         if not option.correct and option.count == 0:
-            found.append(Flag("unused", _("Nobody chose option %(label)s: the distractor does not work.",
-                                                label=option.label)))
+            found.append(
+                Flag("unused", _("Nobody chose option %(label)s: the distractor does not work.", label=option.label))
+            )
     if n < MIN_ANSWERS:
         found.append(Flag("few", _("Too few answers to judge (%(n)d, fewer than 30).", n=n)))
     return found
@@ -146,9 +153,19 @@ def analyse(version: dict, sums: ItemSums, counts: dict[int, int], unanswered: i
     fac, disc = facility(sums), discrimination(sums)
     options = option_stats(version["options"], counts, sums.n)
     return ItemResult(
-        version_id=version["id"], ext_id=version["ext_id"], version=version["version"], qtype=version["type"],
-        text=version["text"], section_slug=version["section_slug"], section_title=version["section_title"],
-        n=sums.n, drawn=drawn, unanswered=unanswered, facility=fac, discrimination=disc, options=options,
+        version_id=version["id"],
+        ext_id=version["ext_id"],
+        version=version["version"],
+        qtype=version["type"],
+        text=version["text"],
+        section_slug=version["section_slug"],
+        section_title=version["section_title"],
+        n=sums.n,
+        drawn=drawn,
+        unanswered=unanswered,
+        facility=fac,
+        discrimination=disc,
+        options=options,
         flags=flags_for(sums.n, fac, disc, options),
     )
 

@@ -32,8 +32,12 @@ from .sources import attempt_conditions
 
 
 def _finished(topic: Topic, f: ReportFilter) -> list:
-    conditions = [Attempt.topic_id == topic.id, Attempt.status != AttemptStatus.OPEN, Attempt.score.is_not(None),
-                  *attempt_conditions(f)]
+    conditions = [
+        Attempt.topic_id == topic.id,
+        Attempt.status != AttemptStatus.OPEN,
+        Attempt.score.is_not(None),
+        *attempt_conditions(f),
+    ]
     if f.cohort_id:
         conditions.append(Attempt.user_id.in_(select(User.id).where(User.cohort_id == f.cohort_id)))
     return conditions
@@ -59,8 +63,16 @@ def _raw_sums(session: Session, topic: Topic, f: ReportFilter) -> tuple:
     # statistics only first attempts.
     selected = sa.cast(AttemptItem.selected, sa.Text)
     query = (
-        select(AttemptItem.question_version_id, selected, func.count(), on_first(1), on_first(x),
-               on_first(x * total), on_first(total), on_first(total * total))
+        select(
+            AttemptItem.question_version_id,
+            selected,
+            func.count(),
+            on_first(1),
+            on_first(x),
+            on_first(x * total),
+            on_first(total),
+            on_first(total * total),
+        )
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .where(*_finished(topic, f))
         .group_by(AttemptItem.question_version_id, selected)
@@ -86,17 +98,22 @@ def _raw_sums(session: Session, topic: Topic, f: ReportFilter) -> tuple:
 
 def _summary_sums(session: Session, topic: Topic) -> tuple:
     """The same four mappings read from the summaries: one row per version, one per option."""
-    in_topic = select(QuestionVersion.id).join(Question, Question.id == QuestionVersion.question_id).where(
-        Question.topic_id == topic.id)
+    in_topic = (
+        select(QuestionVersion.id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(Question.topic_id == topic.id)
+    )
     sums, unanswered, drawn = {}, {}, {}
     s = ItemStat
     stats = select(s.question_version_id, s.drawn, s.unanswered, s.n, s.sum_x, s.sum_xt, s.sum_t, s.sum_t2).where(
-        s.question_version_id.in_(in_topic), s.drawn > 0)
+        s.question_version_id.in_(in_topic), s.drawn > 0
+    )
     for vid, times, blank, *values in session.execute(stats):
         sums[vid], unanswered[vid], drawn[vid] = values, blank, times
     counts: dict[int, dict[int, int]] = defaultdict(dict)
     options = select(ItemOptionStat.question_version_id, ItemOptionStat.option_index, ItemOptionStat.chosen).where(
-        ItemOptionStat.question_version_id.in_(in_topic), ItemOptionStat.chosen > 0)
+        ItemOptionStat.question_version_id.in_(in_topic), ItemOptionStat.chosen > 0
+    )
     for vid, index, chosen in session.execute(options):
         counts[vid][index] = chosen
     return sums, counts, unanswered, drawn
@@ -109,17 +126,40 @@ def item_analysis(session: Session, topic: Topic, f: ReportFilter) -> list[ItemR
     else:
         sums, counts, unanswered, drawn = _summary_sums(session, topic)
     versions = session.execute(
-        select(QuestionVersion.id, Question.ext_id, QuestionVersion.version, QuestionVersion.type,
-               QuestionVersion.text, QuestionVersion.options, Section.slug, Section.title)
+        select(
+            QuestionVersion.id,
+            Question.ext_id,
+            QuestionVersion.version,
+            QuestionVersion.type,
+            QuestionVersion.text,
+            QuestionVersion.options,
+            Section.slug,
+            Section.title,
+        )
         .join(Question, Question.id == QuestionVersion.question_id)
         .join(Section, Section.id == QuestionVersion.section_id)
         .where(Question.topic_id == topic.id, QuestionVersion.id.in_(list(drawn) or [0]))
     ).all()
     results = []
     for vid, ext_id, number, qtype, text, options, slug, title in versions:
-        version = dict(id=vid, ext_id=ext_id, version=number, type=qtype, text=text, options=options,
-                       section_slug=slug, section_title=title)
+        version = dict(
+            id=vid,
+            ext_id=ext_id,
+            version=number,
+            type=qtype,
+            text=text,
+            options=options,
+            section_slug=slug,
+            section_title=title,
+        )
         acc = sums.get(vid, [0, 0, 0, 0, 0])
-        results.append(analyse(version, ItemSums(int(acc[0]), *map(float, acc[1:])), counts.get(vid, {}),
-                               unanswered.get(vid, 0), drawn.get(vid, 0)))
+        results.append(
+            analyse(
+                version,
+                ItemSums(int(acc[0]), *map(float, acc[1:])),
+                counts.get(vid, {}),
+                unanswered.get(vid, 0),
+                drawn.get(vid, 0),
+            )
+        )
     return results

@@ -114,7 +114,13 @@ def chart_bars(rows: list[WardRow], width: float = 100.0, bar_height: int = 18, 
     """Bars of pass rate per ward, weakest first, in SVG user units (``width`` = 100 %)."""
     ranked = sorted((r for r in rows if r.trainees), key=lambda r: r.total.pass_rate)
     return [
-        Bar(r.ward.name, r.total.pass_rate, i * (bar_height + gap), width * r.total.pass_rate / 100,
-            level(r.total.pass_rate), is_weak(r.total.pass_rate))
+        Bar(
+            r.ward.name,
+            r.total.pass_rate,
+            i * (bar_height + gap),
+            width * r.total.pass_rate / 100,
+            level(r.total.pass_rate),
+            is_weak(r.total.pass_rate),
+        )
         for i, r in enumerate(ranked)
     ]

@@ -108,8 +108,14 @@ def ward_summaries(session: Session, f: ReportFilter, n_topics: int, ward_id: in
 def ward_topic_cells(session: Session, f: ReportFilter, ward_id: int | None = None) -> dict:
     """(ward_id, topic_id) -> Cell without the trainee count (the caller adds it)."""
     parts = [
-        select(_ward_key(), res.c.topic_id, func.count(), func.sum(res.c.passed), func.sum(res.c.best),
-               func.count(res.c.best))
+        select(
+            _ward_key(),
+            res.c.topic_id,
+            func.count(),
+            func.sum(res.c.passed),
+            func.sum(res.c.best),
+            func.count(res.c.best),
+        )
         .select_from(res)
         .join(User, User.id == res.c.user_id)
         .where(*trainee_conditions(f), *_one_ward(ward_id))
@@ -121,7 +127,8 @@ def ward_topic_cells(session: Session, f: ReportFilter, ward_id: int | None = No
     for w, t, started, passed, sum_best, n_best in session.execute(query):
         if w:
             cells.setdefault((w, t), Cell()).add(
-                Cell(started=started, passed=passed or 0, sum_best=float(sum_best or 0), n_best=n_best))
+                Cell(started=started, passed=passed or 0, sum_best=float(sum_best or 0), n_best=n_best)
+            )
     return cells
 
 
@@ -165,8 +172,15 @@ def overview(session: Session, f: ReportFilter) -> Overview:
 TRAINEE_STATES = ("all", "not_started", "not_passed", "completed")
 
 
-def ward_trainees(session: Session, f: ReportFilter, ward: Ward, n_topics: int, state: str = "all",
-                  page: int = 1, per_page: int | None = None) -> tuple[list[TraineeRow], int]:
+def ward_trainees(
+    session: Session,
+    f: ReportFilter,
+    ward: Ward,
+    n_topics: int,
+    state: str = "all",
+    page: int = 1,
+    per_page: int | None = None,
+) -> tuple[list[TraineeRow], int]:
     """A page of the ward's trainees (by name) with their topic results, and how many match.
 
     ``state``: not_started (no attempt at all), not_passed (some topic not yet passed),
@@ -196,7 +210,12 @@ def ward_trainees(session: Session, f: ReportFilter, ward: Ward, n_topics: int, 
 
 def trainee_attempts(session: Session, user_id: int) -> list[Attempt]:
     """Every attempt of the trainee, by topic and number (topics loaded with them)."""
-    return list(session.scalars(
-        select(Attempt).join(Topic, Topic.id == Attempt.topic_id).where(Attempt.user_id == user_id)
-        .options(joinedload(Attempt.topic)).order_by(Topic.number, Attempt.number)
-    ))
+    return list(
+        session.scalars(
+            select(Attempt)
+            .join(Topic, Topic.id == Attempt.topic_id)
+            .where(Attempt.user_id == user_id)
+            .options(joinedload(Attempt.topic))
+            .order_by(Topic.number, Attempt.number)
+        )
+    )

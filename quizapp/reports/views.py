@@ -28,8 +28,13 @@ def _format() -> str | None:
 
 def _export(report: str, name: str, f, cohorts, report_tables, fmt: str):
     now = utcnow()
-    export = exports.Export(report, present.describe_filter(f, cohorts), present.made_at(now),
-                            f"{slugify(name)}-{now:%Y%m%d}", report_tables)
+    export = exports.Export(
+        report,
+        present.describe_filter(f, cohorts),
+        present.made_at(now),
+        f"{slugify(name)}-{now:%Y%m%d}",
+        report_tables,
+    )
     return exports.response(export, fmt)
 
 
@@ -48,16 +53,23 @@ def overview():
     data = queries.overview(db.session, f)
     cohorts = queries.cohorts(db.session)
     if fmt := _format():
-        return _export(_("Results by ward and topic"), "bao-cao-tong-hop", f, cohorts,
-                       [tables.overview_table(data)], fmt)
+        return _export(
+            _("Results by ward and topic"), "bao-cao-tong-hop", f, cohorts, [tables.overview_table(data)], fmt
+        )
     sort = request.args.get("sort", "position")
     descending = request.args.get("dir") == "desc"
     return render_template(
-        "reports/overview.html", data=data, f=f, cohorts=cohorts, sort=sort, descending=descending,
+        "reports/overview.html",
+        data=data,
+        f=f,
+        cohorts=cohorts,
+        sort=sort,
+        descending=descending,
         rows=present.sort_rows(data.rows, sort, descending, data.topics),
         weakest_ward=present.weakest_ward(data.rows),
         weakest_topic=present.weakest_topic(data.topics, data.topic_totals),
-        bars=present.chart_bars(data.rows), present=present,
+        bars=present.chart_bars(data.rows),
+        present=present,
     )
 
 
@@ -75,15 +87,32 @@ def ward(code: str):
     state = state if state in queries.TRAINEE_STATES else "all"
     if fmt := _format():
         everyone, _total = queries.ward_trainees(db.session, f, ward, len(topics), state)
-        return _export(_("Results of %(ward)s", ward=ward.full_name), ward.code, f, cohorts,
-                       tables.ward_tables(ward, row, everyone, topics), fmt)
+        return _export(
+            _("Results of %(ward)s", ward=ward.full_name),
+            ward.code,
+            f,
+            cohorts,
+            tables.ward_tables(ward, row, everyone, topics),
+            fmt,
+        )
     per_page = int(current_app.config["PAGE_SIZE"])
     page = _page()
     trainees, total = queries.ward_trainees(db.session, f, ward, len(topics), state, page, per_page)
     return render_template(
-        "reports/ward.html", ward=ward, row=row, topics=topics, trainees=trainees, total=total, page=page,
-        pages=max(1, -(-total // per_page)), state=state, states=queries.TRAINEE_STATES, f=f, cohorts=cohorts,
-        present=present, sees_all=sees_all(current_user),
+        "reports/ward.html",
+        ward=ward,
+        row=row,
+        topics=topics,
+        trainees=trainees,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // per_page)),
+        state=state,
+        states=queries.TRAINEE_STATES,
+        f=f,
+        cohorts=cohorts,
+        present=present,
+        sees_all=sees_all(current_user),
     )
 
 
@@ -94,8 +123,14 @@ def trainee(user_id: int):
     user = get_trainee_or_404(user_id, current_user)
     attempts = queries.trainee_attempts(db.session, user.id)
     if fmt := _format():
-        return _export(_("Attempts of %(name)s", name=user.full_name), user.username, parse_filter({}), [],
-                       [tables.trainee_table(user, attempts)], fmt)
+        return _export(
+            _("Attempts of %(name)s", name=user.full_name),
+            user.username,
+            parse_filter({}),
+            [],
+            [tables.trainee_table(user, attempts)],
+            fmt,
+        )
     return render_template("reports/trainee.html", user=user, attempts=attempts, sees_all=sees_all(current_user))
 
 
@@ -111,7 +146,21 @@ def topic(number: int):
     sort = sort if sort in ITEM_SORTS else "discrimination"
     items = sort_items(items, sort)
     if fmt := _format():
-        return _export(_("Item analysis, topic %(n)d", n=topic.number), f"phan-tich-cau-hoi-cd{topic.number}", f,
-                       cohorts, [tables.item_table(items)], fmt)
-    return render_template("reports/topic.html", topic=topic, topics=queries.active_topics(db.session),
-                           items=items, sort=sort, sorts=ITEM_SORTS, f=f, cohorts=cohorts)
+        return _export(
+            _("Item analysis, topic %(n)d", n=topic.number),
+            f"phan-tich-cau-hoi-cd{topic.number}",
+            f,
+            cohorts,
+            [tables.item_table(items)],
+            fmt,
+        )
+    return render_template(
+        "reports/topic.html",
+        topic=topic,
+        topics=queries.active_topics(db.session),
+        items=items,
+        sort=sort,
+        sorts=ITEM_SORTS,
+        f=f,
+        cohorts=cohorts,
+    )

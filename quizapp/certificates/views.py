@@ -20,6 +20,7 @@ from .issuance import normalise_code
 from .services import current_of, may_download, recheck
 
 bp = Blueprint("certificates", __name__, static_folder="static", static_url_path="/certificates/static")
+bp.cli.help = "Certificate maintenance."
 bp.register_blueprint(admin_bp)
 
 

@@ -10,6 +10,8 @@ from ..db import write_transaction
 from .summary import rebuild_summaries
 from .views import bp
 
+bp.cli.help = "Report summaries (maintenance)."
+
 
 @bp.cli.command("rebuild")
 def rebuild_command() -> None:

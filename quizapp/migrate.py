@@ -19,8 +19,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def alembic_config(connection=None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    # File names sort by date: 20261127_1a2b3c_initial_schema.py
-    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    # File names sort by creation time: 20261127_1731_99a88baf7675_initial_schema.py
+    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s")
     cfg.attributes["connection"] = connection
     return cfg
 

@@ -22,8 +22,13 @@ class Page:
         total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         pages = max(1, -(-total // size))
         number = min(max(1, number), pages)
-        items = session.scalars(query.limit(size).offset((number - 1) * size)).all()
+        items = session.scalars(query.limit(size).offset((number - 1) * size)).unique().all()
         return cls(list(items), number, size, total)
+
+    @property
+    def first(self) -> int:
+        """How many rows come before this page (for running row numbers)."""
+        return (self.number - 1) * self.size
 
     @property
     def pages(self) -> int:

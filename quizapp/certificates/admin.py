@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..auth.access import roles_required
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..models import AuditLog, Certificate, Cohort, Role, Ward, utcnow
+from ..pagination import Page
 from . import exports, pdf
 from .delivery import file_response, print_items, wording
 from .forms import RecheckForm, ReissueForm, RevokeForm
@@ -66,20 +67,13 @@ def register():
         if export == "csv":
             return file_response(exports.to_csv(certificates), f"{stem}.csv", "text/csv; charset=utf-8")
         return file_response(exports.to_xlsx(certificates), f"{stem}.xlsx", XLSX)
-    size = current_app.config["PAGE_SIZE"]
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    page = max(1, request.args.get("page", 1, type=int))
-    certificates = list(db.session.scalars(query.limit(size).offset((page - 1) * size)).unique())
+    page = Page.of(db.session, query, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     wards = list(db.session.scalars(select(Ward).order_by(Ward.position)))
     ward = next((w for w in wards if w.code == f.ward), None)
     return render_template(
         "certificates/admin/register.html",
-        certificates=certificates,
-        f=f,
-        total=total,
         page=page,
-        pages=max(1, -(-total // size)),
-        first=(page - 1) * size,
+        f=f,
         wards=wards,
         ward=ward,
         cohorts=list(db.session.scalars(select(Cohort).order_by(Cohort.starts_on, Cohort.name))),

@@ -10,6 +10,7 @@ from ..auth.access import roles_required
 from ..db import db
 from ..i18n import gettext as _
 from ..models import Role, utcnow
+from ..pagination import Page
 from . import exports, item_queries, present, queries, tables
 from .access import get_topic_for_analysis_or_404, get_trainee_or_404, get_ward_or_404, own_ward_code, sees_all
 from .filters import parse_filter
@@ -96,17 +97,14 @@ def ward(code: str):
             fmt,
         )
     per_page = int(current_app.config["PAGE_SIZE"])
-    page = _page()
-    trainees, total = queries.ward_trainees(db.session, f, ward, len(topics), state, page, per_page)
+    number = _page()
+    trainees, total = queries.ward_trainees(db.session, f, ward, len(topics), state, number, per_page)
     return render_template(
         "reports/ward.html",
         ward=ward,
         row=row,
         topics=topics,
-        trainees=trainees,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // per_page)),
+        page=Page(trainees, number, per_page, total),
         state=state,
         states=queries.TRAINEE_STATES,
         f=f,

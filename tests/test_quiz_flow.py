@@ -374,3 +374,16 @@ def test_service_save_then_submit_in_one_transaction_grades_the_saved_answer(app
         assert service.save_answer(s, attempt.id, user.id, item.position, right, 1, utcnow(), 60).accepted
         service.submit(s, attempt, utcnow(), 60)
         assert attempt.score == 1
+
+
+def test_opening_an_overdue_attempt_closes_it_and_shows_the_result(client, trainee, app):
+    attempt_id = start(client)
+    assert client.get(f"/attempts/{attempt_id}/review").location == f"/attempts/{attempt_id}"  # still open
+    _, opts = paper(client, attempt_id)
+    save(client, attempt_id, 1, right_values(opts[1]), 1)
+    shift_clock(app, attempt_id, minutes=3)
+    response = client.get(f"/attempts/{attempt_id}")
+    assert response.location == f"/attempts/{attempt_id}/review"
+    assert "1/4 câu đúng" in client.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == AttemptStatus.TIMED_OUT

@@ -16,7 +16,7 @@ from ..models import Attempt, AttemptItem, ReviewPolicy, Role, utcnow
 from ..quiz.progress import progress_for
 from . import attempts as service
 from .question_types import QUESTION_TYPES, to_display
-from .rules import seconds_left, write_deadline
+from .rules import accepts_writes, seconds_left, write_deadline
 from .settle import settle_overdue
 
 bp = Blueprint("quiz", __name__)
@@ -77,12 +77,12 @@ def start(number: int):
 def take(attempt_id: int):
     """The paper: questions in the drawn order, options shuffled, saved answers checked."""
     attempt = get_attempt_or_404(attempt_id, owner=current_user)
-    if attempt.is_open:
-        settle_overdue(current_user.id)
-        attempt = get_attempt_or_404(attempt_id, owner=current_user)
+    now = utcnow()
+    if attempt.is_open and not accepts_writes(attempt.deadline_at, now, _grace()):
+        settle_overdue(current_user.id)  # closed now, graded with its saved answers
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
     if not attempt.is_open:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
-    now = utcnow()
     items = [_item_view(item) for item in attempt.items]
     return render_template(
         "quiz/take.html",
@@ -218,10 +218,10 @@ def review(attempt_id: int):
     """The result of a finished attempt and, if the policy allows, every answer explained."""
     attempt = get_attempt_or_404(attempt_id, owner=current_user, for_review=True)
     if attempt.is_open:
-        settle_overdue(attempt.user_id)
-        attempt = get_attempt_or_404(attempt_id, owner=current_user, for_review=True)
-        if attempt.is_open:
+        if accepts_writes(attempt.deadline_at, utcnow(), _grace()):
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
+        settle_overdue(attempt.user_id)  # overdue: close it, then show its result
+        attempt = get_attempt_or_404(attempt_id, owner=current_user, for_review=True)
     progress = next(p for p in progress_for(db.session, attempt.user_id) if p.topic.id == attempt.topic_id)
     is_staff = attempt.user_id != current_user.id
     show_answers = is_staff or review_allowed(attempt, progress.left)

@@ -12,12 +12,12 @@ from ..i18n import gettext as _
 from ..models import AuditLog, Certificate, Cohort, Role, Ward, utcnow
 from ..pagination import Page
 from . import exports, pdf
+from .access import get_certificate_or_404
 from .delivery import file_response, print_items, wording
 from .forms import RecheckForm, ReissueForm, RevokeForm
 from .services import (
     CertificateError,
     RegisterFilter,
-    find_by_code,
     recheck,
     register_query,
     reissue,
@@ -28,14 +28,6 @@ from .services import (
 bp = Blueprint("admin", __name__, url_prefix="/admin/certificates")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def get_certificate_or_404(code: str) -> Certificate:
-    """The certificate with this code (typed leniently), or 404."""
-    certificate = find_by_code(db.session, code)
-    if certificate is None:
-        abort(404)
-    return certificate
 
 
 def get_ward_or_404(ward_code: str) -> Ward:

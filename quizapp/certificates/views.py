@@ -7,32 +7,21 @@ from datetime import datetime
 import click
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from .. import audit, throttle
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..models import Certificate, utcnow
 from . import pdf
+from .access import get_certificate_or_404
 from .admin import bp as admin_bp
 from .delivery import file_response, print_items, wording
 from .issuance import normalise_code
-from .services import current_of, may_download, recheck
+from .services import current_of, find_by_code, recheck
 
 bp = Blueprint("certificates", __name__, static_folder="static", static_url_path="/certificates/static")
 bp.cli.help = "Certificate maintenance."
 bp.register_blueprint(admin_bp)
-
-
-def get_certificate_or_404(code: str, viewer=None) -> Certificate:
-    """The certificate with this code; 404 if there is none or ``viewer`` may not download it.
-
-    A trainee asking for someone else's certificate gets 404, not 403, so codes cannot be probed.
-    """
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == normalise_code(code)))
-    if certificate is None or (viewer is not None and not may_download(viewer, certificate)):
-        abort(404)
-    return certificate
 
 
 @bp.route("/certificates/<code>.pdf", endpoint="pdf")
@@ -94,7 +83,7 @@ def verify(code: str):
     normalised = normalise_code(code)
     if normalised and normalised != code:
         return redirect(url_for("certificates.verify", code=normalised))
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == normalised)) if normalised else None
+    certificate = find_by_code(db.session, normalised)
     if not record_lookup(normalised or code[:32], certificate, utcnow()):
         abort(429)
     if certificate is None:

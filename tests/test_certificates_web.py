@@ -283,8 +283,11 @@ def test_register_filters_and_exports(app, make, login, hang):
     rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert len(rows) == 4 and {r[2] for r in rows[1:]} == {"Nguyễn Thị Hằng", "Lê Văn Đức", "Trần Thị Ánh"}
     assert all(r[3] == "Phường Hàm Rồng" for r in rows[1:])
-    book = load_workbook(io.BytesIO(c.get("/admin/certificates?format=xlsx").data))
-    names = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    book = load_workbook(io.BytesIO(c.get("/admin/certificates?format=xlsx&lang=vi").data))
+    # Under the export writer's header: title, time made, a blank line, the column headers.
+    sheet_rows = list(book.active.iter_rows(values_only=True))
+    assert sheet_rows[0][0] == "Sổ cấp giấy chứng nhận" and sheet_rows[3][2] == "Họ và tên"
+    names = [row[2] for row in sheet_rows[4:]]
     assert sorted(names) == sorted(["Nguyễn Thị Hằng", "Lê Văn Đức", "Trần Thị Ánh", "Phạm Minh Khôi"])
 
 

@@ -6,11 +6,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import exports as export_writer
 from ..auth.access import roles_required
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..models import AuditLog, Certificate, Cohort, Role, Ward, utcnow
 from ..pagination import Page
+from ..web import local_datetime
 from . import exports, pdf
 from .access import get_certificate_or_404
 from .delivery import file_response, print_items, wording
@@ -26,9 +28,6 @@ from .services import (
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/certificates")
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def get_ward_or_404(ward_code: str) -> Ward:
     ward = db.session.scalar(select(Ward).where(Ward.code == ward_code))
@@ -52,13 +51,12 @@ def register():
     """The register of issued certificates, filtered by ward, class and status; CSV/XLSX export."""
     f = register_filter()
     query = register_query(f)
-    export = request.args.get("format")
-    if export in ("csv", "xlsx"):
+    fmt = request.args.get("format")
+    if fmt in export_writer.FORMATS:
         certificates = list(db.session.scalars(query).unique())
         stem = "so-cap-chung-nhan" + (f"-{f.ward}" if f.ward else "")
-        if export == "csv":
-            return file_response(exports.to_csv(certificates), f"{stem}.csv", "text/csv; charset=utf-8")
-        return file_response(exports.to_xlsx(certificates), f"{stem}.xlsx", XLSX)
+        made = local_datetime(utcnow(), "dd/MM/yyyy HH:mm")
+        return export_writer.response(exports.register_export(certificates, "", made, stem), fmt)
     page = Page.of(db.session, query, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     wards = list(db.session.scalars(select(Ward).order_by(Ward.position)))
     ward = next((w for w in wards if w.code == f.ward), None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, has_request_context, url_for
 
+from .. import exports
+
 from ..db import db
 from ..models import Certificate, Course
 from . import pdf
@@ -27,9 +29,5 @@ def wording() -> dict[str, str]:
 
 
 def file_response(data: bytes, filename: str, mimetype: str = "application/pdf", inline: bool = False) -> Response:
-    """A download that no shared cache keeps (certificates carry personal data)."""
-    response = Response(data, mimetype=mimetype)
-    disposition = "inline" if inline else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    """A certificate file (PDF unless told otherwise) through the app's one download response."""
+    return exports.file_response(data, filename, mimetype, inline)

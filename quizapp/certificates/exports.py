@@ -1,14 +1,10 @@
-"""The register (sổ cấp chứng nhận) as rows, CSV (UTF-8 with BOM, for Excel) and XLSX."""
+"""The register (sổ cấp chứng nhận) as rows for the app's export writer (CSV and XLSX)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from ..exports import Export, Table
 from ..i18n import gettext as _
 from ..models import Certificate, CertificateStatus
 from .issuance import LOCAL_ZONE
@@ -60,26 +56,12 @@ def rows(certificates: Sequence[Certificate]) -> list[list[str | int]]:
     return out
 
 
-def to_csv(certificates: Sequence[Certificate]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers())
-    writer.writerows(rows(certificates))
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(certificates: Sequence[Certificate]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Certificates")[:31]
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows(certificates):
-        sheet.append(row)
-    for column, width in zip("ABCDEFGHIJ", (6, 18, 28, 24, 24, 14, 14, 14, 14, 40), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def register_export(certificates: Sequence[Certificate], filter_text: str, made_at: str, filename: str) -> Export:
+    """The register as the app's one export writer takes it (CSV and XLSX alike)."""
+    table = Table(
+        _("Certificates"),
+        headers(),
+        rows(certificates),
+        widths=dict(enumerate((6, 18, 28, 24, 24, 14, 14, 14, 14, 40))),
+    )
+    return Export(_("Certificate register"), filter_text, made_at, filename, [table])

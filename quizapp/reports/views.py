@@ -11,7 +11,8 @@ from ..db import db
 from ..i18n import gettext as _
 from ..models import Role, utcnow
 from ..pagination import Page
-from . import exports, item_queries, present, queries, tables
+from .. import exports
+from . import item_queries, present, queries, tables
 from .access import get_topic_for_analysis_or_404, get_trainee_or_404, get_ward_or_404, own_ward_code, sees_all
 from .filters import parse_filter
 from .item_analysis import SORTS as ITEM_SORTS

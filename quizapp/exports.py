@@ -1,7 +1,9 @@
-"""Writing report tables to XLSX (with a header naming the report, filter and time) and CSV.
+"""The one export writer of the app: tables to XLSX and CSV, and the download response.
 
-CSV starts with a UTF-8 byte-order mark so Excel opens Vietnamese text correctly. Text that a
-spreadsheet would run as a formula (=, +, -, @) is neutralised in both formats.
+Every export (reports, certificate register, administration) goes through here, so the rules
+hold everywhere: CSV starts with a UTF-8 byte-order mark so Excel opens Vietnamese text
+correctly; text that a spreadsheet would run as a formula (=, +, -, @) is neutralised in both
+formats; downloads are never kept by a shared cache (they carry personal data).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ..i18n import gettext as _
+from .i18n import gettext as _
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -34,7 +36,7 @@ class Table:
 
 @dataclass
 class Export:
-    """What an export says about itself above its tables."""
+    """What an export says about itself above its tables (an empty filter line is left out)."""
 
     report: str
     filter_text: str
@@ -45,8 +47,9 @@ class Export:
 
 def _text_cell(ws, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
-    if value.startswith("="):
-        cell.data_type = "s"  # openpyxl would otherwise store it as a formula
+    if value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        cell.quotePrefix = True  # and Excel would re-read "+..", "-..", "@.." as one on edit
     return cell
 
 
@@ -61,7 +64,8 @@ def to_xlsx(export: Export) -> bytes:
         heading = WriteOnlyCell(ws, value=export.report)
         heading.font = title_font
         ws.append([heading])
-        ws.append([_("Filter: %(filter)s", filter=export.filter_text)])
+        if export.filter_text:
+            ws.append([_("Filter: %(filter)s", filter=export.filter_text)])
         ws.append([_("Made at: %(time)s (Vietnam time)", time=export.made_at)])
         ws.append([])
         header_cells = []
@@ -93,13 +97,21 @@ def to_csv(table: Table) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+CSV_MIME = "text/csv; charset=utf-8"
+FORMATS = ("xlsx", "csv")
+
+
+def file_response(data: bytes, filename: str, mimetype: str, inline: bool = False) -> Response:
+    """A download that no shared cache keeps (exports and certificates carry personal data)."""
+    resp = Response(data, mimetype=mimetype)
+    disposition = "inline" if inline else "attachment"
+    resp.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
 def response(export: Export, fmt: str) -> Response:
     """An attachment in ``fmt`` ("xlsx" or "csv"; CSV carries the first table only)."""
     if fmt == "csv":
-        body, mime, ext = to_csv(export.tables[0]), "text/csv; charset=utf-8", "csv"
-    else:
-        body, mime, ext = to_xlsx(export), XLSX_MIME, "xlsx"
-    resp = Response(body, mimetype=mime)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{export.filename}.{ext}"'
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+        return file_response(to_csv(export.tables[0]), f"{export.filename}.csv", CSV_MIME)
+    return file_response(to_xlsx(export), f"{export.filename}.xlsx", XLSX_MIME)

@@ -29,6 +29,7 @@ from .services import (
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/certificates")
 
+
 def get_ward_or_404(ward_code: str) -> Ward:
     ward = db.session.scalar(select(Ward).where(Ward.code == ward_code))
     if ward is None:

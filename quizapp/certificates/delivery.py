@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, current_app, has_request_context, url_for
 
 from .. import exports
-
 from ..db import db
 from ..models import Certificate, Course
 from . import pdf

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..exports import Table
 from ..i18n import gettext as _
 from ..models import Attempt, Topic, User, Ward
-from ..exports import Table
 from .item_analysis import ItemResult
 from .present import STATE_LABELS, made_at, topic_state
 from .queries import Overview, TraineeRow, WardRow

@@ -6,12 +6,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 from slugify import slugify
 
+from .. import exports
 from ..auth.access import roles_required
 from ..db import db
 from ..i18n import gettext as _
 from ..models import Role, utcnow
 from ..pagination import Page
-from .. import exports
 from . import item_queries, present, queries, tables
 from .access import get_topic_for_analysis_or_404, get_trainee_or_404, get_ward_or_404, own_ward_code, sees_all
 from .filters import parse_filter

@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     extensions.init_app(app)
 
-    from .admin import bp as admin_bp
+    from .admin.views import bp as admin_bp
     from .auth import bp as auth_bp
     from .certificates import bp as certificates_bp
     from .learn import bp as learn_bp

@@ -1,0 +1,28 @@
+"""The ``admin`` blueprint: the dashboard at /admin, and the nested blueprint of every admin area."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..auth.access import roles_required
+from ..db import db
+from ..models import AuditLog, Role, User
+from .audit import bp as audit_bp
+from .users import bp as users_bp
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+for child in (users_bp, audit_bp):
+    bp.register_blueprint(child)
+
+
+@bp.route("/")
+@roles_required(Role.ADMIN)
+def index():
+    """Counts of accounts by role and the latest audit entries."""
+    counts = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    latest = db.session.scalars(
+        select(AuditLog).options(selectinload(AuditLog.actor)).order_by(AuditLog.id.desc()).limit(10)
+    ).all()
+    return render_template("admin/index.html", counts=counts, latest=latest)

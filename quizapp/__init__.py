@@ -28,10 +28,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .certificates import bp as certificates_bp
     from .learn import bp as learn_bp
+    from .offline.views import bp as offline_bp
     from .quiz.views import bp as quiz_bp
     from .reports import bp as reports_bp
 
-    for bp in (auth_bp, learn_bp, quiz_bp, reports_bp, certificates_bp, admin_bp):
+    for bp in (auth_bp, learn_bp, quiz_bp, reports_bp, certificates_bp, admin_bp, offline_bp):
         app.register_blueprint(bp)
 
     from . import cli, web

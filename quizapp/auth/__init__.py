@@ -112,13 +112,17 @@ def change_password():
     return render_template("auth/password.html", form=form, forced=current_user.must_change_password)
 
 
+#: The installable app's files: fetched by the browser itself, never a page to hold the user on.
+OPEN_ENDPOINTS = ("offline.manifest", "offline.service_worker", "offline.page")
+
+
 @bp.before_app_request
 def force_password_change():
     """Hold a user with a generated password on the change-password page until they pick one."""
     if (
         current_user.is_authenticated
         and current_user.must_change_password
-        and request.endpoint not in ("auth.change_password", "auth.logout", "static", "web.healthz")
+        and request.endpoint not in ("auth.change_password", "auth.logout", "static", "web.healthz", *OPEN_ENDPOINTS)
     ):
         return redirect(url_for("auth.change_password"))
     return None

@@ -269,6 +269,29 @@ def test_register_filters_and_exports(app, make, login, hang):
     assert sorted(names) == sorted(["Nguyễn Thị Hằng", "Lê Văn Đức", "Trần Thị Ánh", "Phạm Minh Khôi"])
 
 
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def test_register_exports_neutralise_formulas(app, make, login, hang):
+    """A name or revoke reason that a spreadsheet would run comes out as inert text in both formats."""
+    user, code = hang
+    pass_all(app, make.user(ward="ham-rong", full_name="@SUM(1+1)*cmd|' /C calc'!A0").id)
+    admin = make.user(role=Role.ADMIN, ward=None)
+    with app.app_context(), write_transaction() as s:
+        services.revoke(s, services.find_by_code(s, code), actor_id=admin.id, reason=FORMULA, now=utcnow())
+    c = login(admin, app.test_client())
+    rows = list(csv.reader(io.StringIO(c.get("/admin/certificates?format=csv").data.decode("utf-8-sig"))))
+    assert {r[2] for r in rows[1:]} == {"Nguyễn Thị Hằng", "'@SUM(1+1)*cmd|' /C calc'!A0"}
+    assert "'" + FORMULA in {r[9] for r in rows[1:]}
+    data = c.get("/admin/certificates?format=xlsx").data
+    cells = [cell for row in load_workbook(io.BytesIO(data)).active.iter_rows() for cell in row]
+    texts = {cell.value: cell.data_type for cell in cells if isinstance(cell.value, str)}
+    assert texts[FORMULA] == "s" and texts["@SUM(1+1)*cmd|' /C calc'!A0"] == "s"
+    assert all(cell.data_type != "f" for cell in cells)
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()  # no formula element at all
+
+
 def test_ward_prints_as_one_pdf_and_as_a_zip(app, make, login, hang):
     _ward_of_three(app, make, hang)
     c = admin_client(app, make, login)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import db, write_transaction
 from ..i18n import gettext as _
-from ..learn import get_topic_or_404
+from ..learn.access import get_topic_or_404
 from ..models import Attempt, AttemptItem, ReviewPolicy, Role, utcnow
 from ..quiz.progress import progress_for
 from . import attempts as service

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from quizapp.certificates import services
 from quizapp.certificates.delivery import print_items, wording
-from quizapp.certificates.issuance import LOCAL_ZONE
 from quizapp.certificates.pdf import render_pdf
 from quizapp.db import db, write_transaction
 from quizapp.models import AuditLog, Certificate, CertificateStatus, Role, utcnow
+from quizapp.timezone import LOCAL_ZONE
 
 from .pdfcheck import fonts, page_count, pdf_text, qr_codes
 from .test_certificates import certificates_of, make_course, pass_all

@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..certificates.issuance import current_certificate
+from ..course import progress_for
 from ..db import db, write_transaction
 from ..models import LessonView, utcnow
-from ..quiz.progress import progress_for
 from ..quiz.settle import settle_overdue
 from .access import get_topic_or_404
 

@@ -10,8 +10,21 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from . import throttle
+from .accounts.roster import RosterError, commit_import, plan_import, read_roster, write_credentials
+from .accounts.users import AccountError, create_user
+from .accounts.wards import find_ward, ward_lookup
+from .auth.passwords import weak_reason
+from .bootstrap import init_database
+from .certificates.commands import certificates_cli
+from .content.importer import import_course
+from .content.loader import PackageError, load_package
 from .db import db, write_transaction
-from .models import utcnow
+from .demo import DEMO_PASSWORD, create_demo, demo_accounts, demo_exists
+from .migrate import make_revision
+from .models import Cohort, utcnow
+from .quiz.attempts import close_expired
+from .reports.commands import reports_cli
 
 content_cli = AppGroup("content", help="Load or check the course package (questions/).")
 users_cli = AppGroup("users", help="Create accounts.")
@@ -24,9 +37,6 @@ db_cli = AppGroup("db", help="Schema migrations (for developers).")
 @click.option("--demo", is_flag=True, help="Also add demo trainees with attempts.")
 def init_command(demo: bool) -> None:
     """Create or upgrade the database, load wards and the course, create the first admin."""
-    from .bootstrap import init_database
-    from .content.loader import PackageError
-
     try:
         report = init_database()
     except PackageError as exc:
@@ -36,8 +46,6 @@ def init_command(demo: bool) -> None:
         click.echo("First admin created. Log in once with this password, then choose your own:")
         click.echo(f"    username: admin    password: {report.admin_password}")
     if demo:
-        from .demo import DEMO_PASSWORD, create_demo, demo_accounts, demo_exists
-
         if demo_exists(db.session):
             click.echo("Demo data already present.")
         else:
@@ -62,9 +70,6 @@ def _fail_package(exc) -> None:
 @click.option("--dry-run", is_flag=True, help="Only check the package; change nothing.")
 def content_import_command(path: Path | None, dry_run: bool) -> None:
     """Load or sync the course from PATH (default: the configured questions/ folder)."""
-    from .content.importer import import_course
-    from .content.loader import PackageError, load_package
-
     try:
         spec = load_package(path or current_app.config["CONTENT_PATH"], current_app.config)
     except PackageError as exc:
@@ -92,11 +97,6 @@ def content_import_command(path: Path | None, dry_run: bool) -> None:
 @click.option("--position", help="Position held (chức vụ).")
 def users_add_command(username, name, role, ward, cohort, position) -> None:
     """Create one account; the password comes from a hidden prompt or standard input."""
-    from .accounts.users import AccountError, create_user
-    from .accounts.wards import find_ward, ward_lookup
-    from .auth.passwords import weak_reason
-    from .models import Cohort
-
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
@@ -133,8 +133,6 @@ def users_add_command(username, name, role, ward, cohort, position) -> None:
 @click.option("--dry-run", is_flag=True, help="Only check the roster.")
 def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
     """Import a roster (CSV or XLSX) all-or-nothing, with generated first passwords."""
-    from .accounts.roster import RosterError, commit_import, plan_import, read_roster, write_credentials
-
     try:
         rows = read_roster(file.read_bytes(), file.name)
     except RosterError as exc:
@@ -160,9 +158,6 @@ def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
 @attempts_cli.command("close-expired")
 def close_expired_command() -> None:
     """Finish every attempt left open past deadline + grace (run from cron every few minutes)."""
-    from . import throttle
-    from .quiz.attempts import close_expired
-
     now = utcnow()
     with write_transaction() as session:
         closed = close_expired(session, now, current_app.config["QUIZ_GRACE_SECONDS"])
@@ -174,13 +169,11 @@ def close_expired_command() -> None:
 @click.option("-m", "message", required=True, help="What the migration changes.")
 def db_revision_command(message: str) -> None:
     """Autogenerate a migration from the models (review it before committing)."""
-    from .migrate import make_revision
-
     make_revision(message)
 
 
 def init_app(app: Flask) -> None:
     """Register the commands on ``app``."""
     app.cli.add_command(init_command)
-    for group in (content_cli, users_cli, attempts_cli, db_cli):
+    for group in (content_cli, users_cli, attempts_cli, reports_cli, certificates_cli, db_cli):
         app.cli.add_command(group)

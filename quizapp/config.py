@@ -7,12 +7,16 @@ parsed as JSON when they look like JSON (numbers, booleans), otherwise taken as 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+
+from .quiz.rules import DEFAULTS, GRACE_SECONDS
+from .timezone import LOCAL_ZONE_NAME
 
 
 class Defaults:
@@ -26,13 +30,13 @@ class Defaults:
     PUBLIC_URL = "http://localhost:5000"
 
     # Quiz defaults; each topic may override them in topic.yaml.
-    QUIZ_QUESTIONS = 20
-    QUIZ_TIME_LIMIT_MINUTES = 20
-    QUIZ_PASS_PERCENT = 70
-    QUIZ_MAX_ATTEMPTS = 3
-    QUIZ_REVIEW = "immediately"
+    QUIZ_QUESTIONS = DEFAULTS.questions
+    QUIZ_TIME_LIMIT_MINUTES = DEFAULTS.time_limit_minutes
+    QUIZ_PASS_PERCENT = DEFAULTS.pass_percent
+    QUIZ_MAX_ATTEMPTS = DEFAULTS.max_attempts
+    QUIZ_REVIEW = str(DEFAULTS.review)
     #: Seconds after the deadline during which saves and submits are still accepted (network lag).
-    QUIZ_GRACE_SECONDS = 60
+    QUIZ_GRACE_SECONDS = GRACE_SECONDS
 
     # Login throttle: failures allowed per window, per account and per client address.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
@@ -56,7 +60,7 @@ class Defaults:
     PROXY_COUNT = 0
 
     BABEL_DEFAULT_LOCALE = "vi"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_DEFAULT_TIMEZONE = LOCAL_ZONE_NAME
     LANGUAGES = ("vi", "en")
     #: Each area keeps its own catalogue (msgids in English, Vietnamese translations); Flask-Babel
     #: merges them. Paths are relative to the package folder.
@@ -70,8 +74,6 @@ class Defaults:
 
 def _parse_env(value: str):
     """Turn an environment string into a Python value: JSON scalars where they parse."""
-    import json
-
     try:
         return json.loads(value)
     except ValueError:

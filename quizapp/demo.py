@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from .accounts.users import create_user, suggest_username
 from .auth.passwords import hash_password
+from .course import active_topics
 from .models import Cohort, QuestionVersion, Role, Topic, User, Ward
 from .quiz import attempts as service
 
@@ -88,7 +89,7 @@ def create_demo(session: Session, per_ward: int = 9, seed: int = 2021, now: date
         cohorts.append(cohort)
     session.flush()
     wards = list(session.scalars(select(Ward).order_by(Ward.position)))
-    topics = list(session.scalars(select(Topic).where(Topic.active).order_by(Topic.number)))
+    topics = active_topics(session)
     dong_ve = next(w for w in wards if w.code == "dong-ve")
 
     staff = [

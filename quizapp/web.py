@@ -13,6 +13,7 @@ from .db import db
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .learn.markdown import render_markdown
+from .quiz.rules import grade10
 
 bp = Blueprint("web", __name__)
 
@@ -69,6 +70,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(role_label)
     app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["grade10"] = grade10
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
     @app.errorhandler(CSRFError)

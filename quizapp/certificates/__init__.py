@@ -1,10 +1,5 @@
-"""Completion certificates: the trainee's PDF, public verification and the admin register.
+"""Completion certificates: issuance, the PDF, public verification and the admin register.
 
-The blueprint lives in ``views``; the admin pages are a nested blueprint (``certificates.admin.*``).
+The blueprint is in ``views``; the admin pages are a nested blueprint in ``admin``
+(``certificates.admin.*``); ``commands`` holds `flask certificates …`.
 """
-
-from __future__ import annotations
-
-from .views import bp
-
-__all__ = ["bp"]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..exports import Export, Table
 from ..i18n import gettext as _
 from ..models import Certificate, CertificateStatus
-from .issuance import LOCAL_ZONE
+from ..timezone import local_date
 
 
 def status_label(status: str) -> str:
@@ -47,9 +47,9 @@ def rows(certificates: Sequence[Certificate]) -> list[list[str | int]]:
                 snap.get("ward", ""),
                 snap.get("cohort", ""),
                 snap.get("completed_on", ""),
-                c.issued_at.astimezone(LOCAL_ZONE).date().isoformat(),
+                local_date(c.issued_at).isoformat(),
                 status_label(c.status),
-                c.revoked_at.astimezone(LOCAL_ZONE).date().isoformat() if c.revoked_at else "",
+                local_date(c.revoked_at).isoformat() if c.revoked_at else "",
                 c.revoke_reason or "",
             ]
         )

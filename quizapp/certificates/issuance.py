@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..course import has_completed, progress_for
 from ..models import Certificate, CertificateStatus, Course, User
-from ..quiz.progress import has_completed, progress_for
+from ..timezone import local_date
 
 #: Crockford's base32 alphabet: no I, L, O or U, so codes read aloud without confusion.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_GROUPS = 3
 GROUP_LENGTH = 4  # 12 symbols x 5 bits = 60 bits of randomness
-#: Dates printed on a certificate are local dates: 06:30 in Thanh Hóa is still "yesterday" in UTC.
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 #: Fresh codes tried before giving up; a 60-bit collision is already a once-in-a-lifetime event.
 CODE_TRIES = 3
 
@@ -38,9 +36,9 @@ def normalise_code(text: str) -> str:
     return "-".join(cleaned[i : i + GROUP_LENGTH] for i in range(0, len(cleaned), GROUP_LENGTH))
 
 
-def local_date(moment: datetime) -> str:
-    """The calendar day of ``moment`` in Thanh Hóa, as an ISO date."""
-    return moment.astimezone(LOCAL_ZONE).date().isoformat()
+def local_day(moment: datetime) -> str:
+    """The calendar day of ``moment`` in Thanh Hóa (dates on a certificate are local), as an ISO date."""
+    return local_date(moment).isoformat()
 
 
 def snapshot_for(session: Session, user: User, now: datetime) -> dict:
@@ -55,7 +53,7 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
                 "title": p.topic.title,
                 "score": best.score if best else None,
                 "max_score": best.max_score if best else None,
-                "passed_on": local_date(min((a.finished_at for a in p.finished if a.passed), default=now)),
+                "passed_on": local_day(min((a.finished_at for a in p.finished if a.passed), default=now)),
             }
         )
     started = min((a.started_at for p in progress for a in p.attempts), default=now)
@@ -67,8 +65,8 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
         "cohort": user.cohort.name if user.cohort else "",
         "position": user.position or "",
         "course": course.title if course else "",
-        "started_on": local_date(started),
-        "completed_on": local_date(now),
+        "started_on": local_day(started),
+        "completed_on": local_day(now),
         "topics": topics,
     }
 

@@ -23,7 +23,8 @@ from fpdf import FPDF
 from slugify import slugify
 
 from ..models import Certificate, CertificateStatus, Course
-from .issuance import LOCAL_ZONE
+from ..quiz.rules import grade10
+from ..timezone import LOCAL_ZONE, local_date
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "DejaVuSerif"
@@ -119,11 +120,11 @@ def vn_long_date(place: str, day: date) -> str:
     return f"{prefix} {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
-def grade10(score: int | None, max_score: int | None) -> str:
+def printed_grade(score: int | None, max_score: int | None) -> str:
     """A topic result as printed: "8,0 (16/20)"."""
     if score is None or not max_score:
         return ""
-    return f"{10 * score / max_score:.1f}".replace(".", ",") + f" ({score}/{max_score})"
+    return f"{grade10(score, max_score):.1f}".replace(".", ",") + f" ({score}/{max_score})"
 
 
 def new_document() -> FPDF:
@@ -214,7 +215,9 @@ def _scores(pdf: FPDF, topics: Sequence[dict[str, Any]]) -> None:
         pdf.set_xy(x, LAYOUT.table_y + row * h)
         _fitted(pdf, widths[0], h, str(topic.get("number", "")), LAYOUT.table_size, align="C")
         _fitted(pdf, widths[1], h, topic.get("title", ""), LAYOUT.table_size)
-        _fitted(pdf, widths[2], h, grade10(topic.get("score"), topic.get("max_score")), LAYOUT.table_size, "B", "C")
+        _fitted(
+            pdf, widths[2], h, printed_grade(topic.get("score"), topic.get("max_score")), LAYOUT.table_size, "B", "C"
+        )
 
 
 def _signature(pdf: FPDF, words: dict[str, str], issued_on: date) -> None:
@@ -290,7 +293,7 @@ def draw_page(pdf: FPDF, certificate: Certificate, url: str, words: dict[str, st
     _header(pdf, words)
     _identity(pdf, snap, words)
     _scores(pdf, snap.get("topics", []))
-    _signature(pdf, words, certificate.issued_at.astimezone(LOCAL_ZONE).date())
+    _signature(pdf, words, local_date(certificate.issued_at))
     _qr(pdf, url)
     _code(pdf, words, certificate.code, url)
     _stamp(pdf, certificate.status)

@@ -13,9 +13,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from .. import audit
+from ..accounts.access import can_see_trainee
+from ..course import active_topic_ids, completed_clause, has_completed
 from ..i18n import lazy_gettext as _l
-from ..models import Attempt, Certificate, CertificateStatus, Role, Topic, User, Ward
-from ..quiz.progress import has_completed
+from ..models import Attempt, Certificate, CertificateStatus, User, Ward
 from .issuance import create_certificate, issue_if_eligible, latest_certificate, lock_trainee, normalise_code
 
 
@@ -105,16 +106,15 @@ def recheck(session: Session, *, actor_id: int | None, now: datetime) -> list[Ce
     Only trainees with a passed attempt in every active topic and no certificate at all are
     considered; each goes through :func:`issue_if_eligible`, the same rule as grading.
     """
-    active = select(Topic.id).where(Topic.active)
-    n_active = session.scalar(select(func.count()).select_from(active.subquery()))
+    n_active = session.scalar(select(func.count()).select_from(active_topic_ids().subquery()))
     if not n_active:
         return []
     candidates = session.scalars(
         select(Attempt.user_id)
-        .where(Attempt.passed.is_(True), Attempt.topic_id.in_(active))
+        .where(Attempt.passed.is_(True), Attempt.topic_id.in_(active_topic_ids()))
         .where(~Attempt.user_id.in_(select(Certificate.user_id)))
         .group_by(Attempt.user_id)
-        .having(func.count(func.distinct(Attempt.topic_id)) == n_active)
+        .having(completed_clause(func.count(func.distinct(Attempt.topic_id)), n_active))
     ).all()
     issued = [c for c in (issue_if_eligible(session, uid, now) for uid in candidates) if c is not None]
     if issued:
@@ -163,8 +163,5 @@ def ward_certificates(session: Session, ward_code: str) -> list[Certificate]:
 
 
 def may_download(user: User, certificate: Certificate) -> bool:
-    """Owner, admins, instructors, and the manager of the trainee's ward may have the PDF."""
-    if user.id == certificate.user_id or user.has_role(Role.ADMIN, Role.INSTRUCTOR):
-        return True
-    owner_ward = certificate.user.ward_id
-    return user.has_role(Role.WARD_MANAGER) and owner_ward is not None and user.ward_id == owner_ward
+    """Whoever may see the trainee's results may have the PDF (``accounts.access``)."""
+    return can_see_trainee(user, certificate.user)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import click
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -17,10 +16,9 @@ from .access import get_certificate_or_404
 from .admin import bp as admin_bp
 from .delivery import file_response, print_items, wording
 from .issuance import normalise_code
-from .services import current_of, find_by_code, recheck
+from .services import current_of, find_by_code
 
 bp = Blueprint("certificates", __name__, static_folder="static", static_url_path="/certificates/static")
-bp.cli.help = "Certificate maintenance."
 bp.register_blueprint(admin_bp)
 
 
@@ -104,13 +102,3 @@ def verify(code: str):
     response.headers["Cache-Control"] = "no-store"  # the status may change at any moment
     response.headers["X-Robots-Tag"] = "noindex"
     return response
-
-
-@bp.cli.command("recheck")
-def recheck_command():
-    """Issue the certificates due to trainees who passed every topic but hold none."""
-    with write_transaction() as session:
-        issued = recheck(session, actor_id=None, now=utcnow())
-    click.echo(f"{len(issued)} certificate(s) issued.")
-    for certificate in issued:
-        click.echo(certificate.code)

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..models import ReviewPolicy
 from ..quiz.question_types import QUESTION_TYPES, true_false_options
+from ..quiz.rules import DEFAULTS, ReviewPolicy
 from .lesson import read_lesson, section_slug  # noqa: F401  (section_slug is part of the API)
 from .specs import CourseSpec, QuestionSpec, SectionSpec, TopicSpec, nfc  # noqa: F401
 from .yamlread import LineDict, LineList, YamlError, load_yaml
@@ -161,11 +161,11 @@ def _read_topic(folder: Path, errors: _Errors, defaults: dict[str, Any]) -> Topi
 
 def _read_quiz(data: LineDict, path: Path, errors: _Errors, defaults: dict[str, Any]) -> dict:
     quiz = {
-        "questions": defaults.get("QUIZ_QUESTIONS", 20),
-        "time_limit_minutes": defaults.get("QUIZ_TIME_LIMIT_MINUTES", 20),
-        "pass_percent": defaults.get("QUIZ_PASS_PERCENT", 70),
-        "max_attempts": defaults.get("QUIZ_MAX_ATTEMPTS", 3),
-        "review": defaults.get("QUIZ_REVIEW", "immediately"),
+        "questions": defaults.get("QUIZ_QUESTIONS", DEFAULTS.questions),
+        "time_limit_minutes": defaults.get("QUIZ_TIME_LIMIT_MINUTES", DEFAULTS.time_limit_minutes),
+        "pass_percent": defaults.get("QUIZ_PASS_PERCENT", DEFAULTS.pass_percent),
+        "max_attempts": defaults.get("QUIZ_MAX_ATTEMPTS", DEFAULTS.max_attempts),
+        "review": defaults.get("QUIZ_REVIEW", str(DEFAULTS.review)),
     }
     raw = data.get("quiz") or LineDict()
     if not isinstance(raw, LineDict):

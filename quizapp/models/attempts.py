@@ -8,6 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..quiz.rules import grade10, percent
 from .accounts import User
 from .base import Base, utcnow
 from .content import QuestionVersion, Topic
@@ -71,16 +72,12 @@ class Attempt(Base):
     @property
     def percent(self) -> float | None:
         """Score as a percentage of the questions drawn."""
-        if self.score is None or not self.max_score:
-            return None
-        return 100.0 * self.score / self.max_score
+        return None if self.score is None else percent(self.score, self.max_score)
 
     @property
     def grade10(self) -> float | None:
         """Score on the Vietnamese 10-point scale."""
-        if self.score is None or not self.max_score:
-            return None
-        return 10.0 * self.score / self.max_score
+        return None if self.score is None else grade10(self.score, self.max_score)
 
 
 class AttemptItem(Base):

@@ -9,15 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..quiz.rules import DEFAULTS
 from .base import Base, utcnow
-
-
-class ReviewPolicy(StrEnum):
-    """When a trainee may see the right answers of a submitted attempt."""
-
-    IMMEDIATELY = "immediately"
-    AFTER_LAST_ATTEMPT = "after_last_attempt"
-    NEVER = "never"
 
 
 class QuestionStatus(StrEnum):
@@ -54,11 +47,12 @@ class Topic(Base):
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     #: The lesson's introduction (Markdown before the first section).
     intro_md: Mapped[str] = mapped_column(sa.Text, default="")
-    questions_per_attempt: Mapped[int] = mapped_column(default=20)
-    time_limit_minutes: Mapped[int] = mapped_column(default=20)
-    pass_percent: Mapped[int] = mapped_column(default=70)
-    max_attempts: Mapped[int] = mapped_column(default=3)
-    review_policy: Mapped[str] = mapped_column(sa.String(30), default=ReviewPolicy.IMMEDIATELY)
+    questions_per_attempt: Mapped[int] = mapped_column(default=DEFAULTS.questions)
+    time_limit_minutes: Mapped[int] = mapped_column(default=DEFAULTS.time_limit_minutes)
+    pass_percent: Mapped[int] = mapped_column(default=DEFAULTS.pass_percent)
+    max_attempts: Mapped[int] = mapped_column(default=DEFAULTS.max_attempts)
+    #: A ReviewPolicy value.
+    review_policy: Mapped[str] = mapped_column(sa.String(30), default=DEFAULTS.review)
     #: Inactive topics are hidden and do not count towards completion.
     active: Mapped[bool] = mapped_column(default=True)
 

@@ -1,5 +1,8 @@
 """The attempt lifecycle: start or resume, save an answer, submit, close when overdue.
 
+Submitting and closing claim the attempt, then hand it to ``finish.finish_attempt`` (mark,
+record the report summaries, issue the certificate).
+
 Plain service functions over a SQLAlchemy session; callers (views, CLI, tests) own the transaction
 (``db.write_transaction``). Nothing here reads ``request``; the clock is passed in as ``now``.
 """
@@ -26,8 +29,9 @@ from ..models import (
     Topic,
 )
 from . import draw as drawing
+from .finish import finish_attempt
 from .question_types import QUESTION_TYPES, to_authored
-from .rules import Score, accepts_writes
+from .rules import accepts_writes
 
 
 class QuizError(Exception):
@@ -237,7 +241,7 @@ def save_answer(
     ).rowcount
     loaded = session.identity_map.get(session.identity_key(AttemptItem, item.id))
     if loaded is not None:
-        session.expire(loaded)  # a later grade() in this transaction must read the new answer
+        session.expire(loaded)  # a later finish_attempt() in this transaction must read the new answer
     if not written:
         current_seq, saved_at = session.execute(
             select(AttemptItem.seq, AttemptItem.answered_at).where(AttemptItem.id == item.id)
@@ -283,7 +287,7 @@ def submit(
     for item, authored in parsed.values():
         if authored != item.selected:
             item.selected, item.answered_at = authored, now
-    grade(session, attempt, now)
+    finish_attempt(session, attempt, now)
     return SubmitResult(attempt, "graded")
 
 
@@ -311,7 +315,7 @@ def close_if_overdue(session: Session, attempt: Attempt, now: datetime, grace_se
         return False
     if not _claim(session, attempt, AttemptStatus.TIMED_OUT, now):
         return False
-    grade(session, attempt, now)
+    finish_attempt(session, attempt, now)
     return True
 
 
@@ -324,26 +328,6 @@ def close_expired(session: Session, now: datetime, grace_seconds: int) -> int:
         .options(selectinload(Attempt.items).selectinload(AttemptItem.question_version))
     ).all()
     return sum(close_if_overdue(session, a, now, grace_seconds) for a in overdue)
-
-
-def grade(session: Session, attempt: Attempt, now: datetime) -> Score:
-    """Mark every item, store the score, and issue the certificate if this completes the course."""
-    correct = 0
-    for item in attempt.items:
-        version = item.question_version
-        item.is_correct = QUESTION_TYPES[version.type].grade(version.correct_indexes, item.selected)
-        correct += item.is_correct
-    score = Score(correct=correct, total=len(attempt.items), pass_percent=attempt.pass_percent)
-    attempt.score, attempt.passed = score.correct, score.passed
-    session.flush()
-    from ..reports.summary import record_graded_attempt
-
-    record_graded_attempt(session, attempt)
-    if score.passed:
-        from ..certificates.issuance import issue_if_eligible
-
-        issue_if_eligible(session, attempt.user_id, now)
-    return score
 
 
 def overdue_ids(session: Session, now: datetime, grace_seconds: int, user_id: int | None = None) -> list[int]:

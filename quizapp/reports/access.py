@@ -11,14 +11,9 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.access import can_see_trainee, is_staff
 from ..db import db
-from ..models import Role, Topic, User, Ward
-
-STAFF = (Role.INSTRUCTOR, Role.ADMIN)
-
-
-def sees_all(viewer: User) -> bool:
-    return viewer.has_role(*STAFF)
+from ..models import Topic, User, Ward
 
 
 def own_ward_code(viewer: User) -> str:
@@ -36,7 +31,7 @@ def get_ward_or_404(code: str, viewer: User) -> Ward:
     ward = db.session.scalar(select(Ward).where(Ward.code == code))
     if ward is None:
         abort(404)
-    if not sees_all(viewer) and ward.id != viewer.ward_id:
+    if not is_staff(viewer) and ward.id != viewer.ward_id:
         abort(403)
     return ward
 
@@ -49,14 +44,14 @@ def get_trainee_or_404(user_id: int, viewer: User) -> User:
     user = db.session.scalar(
         select(User).where(User.id == user_id).options(joinedload(User.ward), joinedload(User.cohort))
     )
-    if user is None or not (sees_all(viewer) or (user.ward_id and user.ward_id == viewer.ward_id)):
+    if user is None or not can_see_trainee(viewer, user):
         abort(404)
     return user
 
 
 def get_topic_for_analysis_or_404(number: int, viewer: User) -> Topic:
     """The topic for item analysis: 403 for ward managers (see the module docstring), 404 if unknown."""
-    if not sees_all(viewer):
+    if not is_staff(viewer):
         abort(403)
     topic = db.session.scalar(select(Topic).where(Topic.number == number))
     if topic is None:

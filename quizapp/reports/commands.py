@@ -5,15 +5,15 @@ from __future__ import annotations
 import time
 
 import click
+from flask.cli import AppGroup
 
 from ..db import write_transaction
 from .summary import rebuild_summaries
-from .views import bp
 
-bp.cli.help = "Report summaries (maintenance)."
+reports_cli = AppGroup("reports", help="Report summaries (maintenance).")
 
 
-@bp.cli.command("rebuild")
+@reports_cli.command("rebuild")
 def rebuild_command() -> None:
     """Recompute the report summaries from every attempt (after a bulk load, or to repair them)."""
     start = time.perf_counter()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from werkzeug.datastructures import MultiDict
 
-#: Dates typed by users are local days; attempts are stored in UTC.
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from ..timezone import day_start_utc
 
 
 @dataclass(frozen=True)
@@ -22,11 +20,9 @@ class ReportFilter:
 
     def utc_bounds(self) -> tuple[datetime | None, datetime | None]:
         """The range as UTC instants: [start of date_from, start of the day after date_to)."""
-        start = end = None
-        if self.date_from:
-            start = datetime.combine(self.date_from, time(), LOCAL_TZ).astimezone(ZoneInfo("UTC"))
-        if self.date_to:
-            end = datetime.combine(self.date_to + timedelta(days=1), time(), LOCAL_TZ).astimezone(ZoneInfo("UTC"))
+        # Dates typed by users are local days; attempts are stored in UTC.
+        start = day_start_utc(self.date_from) if self.date_from else None
+        end = day_start_utc(self.date_to + timedelta(days=1)) if self.date_to else None
         return start, end
 
     def query_args(self) -> dict[str, str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..course import TopicState
+from ..course import topic_state as state_of
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..models import Cohort, Topic
-from ..quiz.progress import TopicState
 from ..web import local_datetime
 from .filters import ReportFilter
 from .queries import Cell, WardRow
@@ -43,14 +44,8 @@ def made_at(now) -> str:
 
 def topic_state(result: tuple | None, topic: Topic) -> TopicState:
     """A trainee's state in a topic from the aggregate (used, open, passed, best)."""
-    if result is None:
-        return TopicState.NOT_STARTED
-    used, open_n, passed, _best = result
-    if open_n:
-        return TopicState.IN_PROGRESS
-    if passed:
-        return TopicState.PASSED
-    return TopicState.NOT_PASSED if used < topic.max_attempts else TopicState.NO_ATTEMPTS_LEFT
+    used, open_n, passed, _best = result or (0, 0, False, None)
+    return state_of(used, open_n, passed, topic.max_attempts)
 
 
 def level(rate: float | None) -> str:

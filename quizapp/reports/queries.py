@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from ..course import active_topics, completed_clause
 from ..models import Attempt, Cohort, Topic, User, Ward
+from ..quiz.rules import grade10
 from .filters import ReportFilter
 from .sources import per_user, result_sources, topic_results, trainee_conditions
 
@@ -43,7 +45,7 @@ class Cell:
     @property
     def mean10(self) -> float | None:
         """Mean best score on the 10-point scale, over trainees who finished an attempt."""
-        return 10.0 * self.sum_best / self.n_best if self.n_best else None
+        return grade10(self.sum_best, self.n_best)
 
 
 @dataclass
@@ -70,10 +72,6 @@ class TraineeRow:
     results: dict[int, tuple[int, int, bool, float | None]] = field(default_factory=dict)
 
 
-def active_topics(session: Session) -> list[Topic]:
-    return list(session.scalars(select(Topic).where(Topic.active).order_by(Topic.number)))
-
-
 def cohorts(session: Session) -> list[Cohort]:
     return list(session.scalars(select(Cohort).order_by(Cohort.code)))
 
@@ -95,7 +93,7 @@ def _ward_key():
 def ward_summaries(session: Session, f: ReportFilter, n_topics: int, ward_id: int | None = None) -> dict:
     """ward_id -> (trainees, started any topic, passed every topic)."""
     users = per_user(f, ward_id)
-    completed = sa.case((users.c.passed >= n_topics, 1), else_=0) if n_topics else sa.literal_column("0")
+    completed = sa.case((completed_clause(users.c.passed, n_topics), 1), else_=0)
     query = (
         select(_ward_key(), func.count(User.id), func.count(users.c.user_id), func.coalesce(func.sum(completed), 0))
         .outerjoin(users, users.c.user_id == User.id)
@@ -191,9 +189,9 @@ def ward_trainees(
     if state == "not_started":
         where.append(users.c.user_id.is_(None))
     elif state == "not_passed":
-        where.append(func.coalesce(users.c.passed, 0) < n_topics)
+        where.append(sa.not_(completed_clause(func.coalesce(users.c.passed, 0), n_topics)))
     elif state == "completed":
-        where.append(users.c.passed >= n_topics)
+        where.append(completed_clause(users.c.passed, n_topics))
     base = select(User).outerjoin(users, users.c.user_id == User.id).where(*where)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     query = base.options(joinedload(User.cohort)).order_by(User.full_name, User.id)

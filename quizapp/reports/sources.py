@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
+from ..course import active_topic_ids
 from ..models import Attempt, AttemptStatus, Role, Topic, TopicResult, User
 from .filters import ReportFilter
 
@@ -66,10 +67,6 @@ def topic_results(f: ReportFilter, *where) -> sa.Subquery:
     )
 
 
-def _active_topics() -> sa.Select:
-    return select(Topic.id).where(Topic.active.is_(True))
-
-
 def _graded(ward_id: int | None, every_topic: bool = False) -> sa.Subquery:
     """The summary's rows in active topics: user_id, topic_id, passed (0/1), best fraction.
 
@@ -77,7 +74,7 @@ def _graded(ward_id: int | None, every_topic: bool = False) -> sa.Subquery:
     reading a trainee's rows as one range is cheaper than one lookup per active topic.
     """
     r = TopicResult
-    topics = [] if every_topic else [r.topic_id.in_(_active_topics())]
+    topics = [] if every_topic else [r.topic_id.in_(active_topic_ids())]
     return (
         select(
             r.user_id,
@@ -107,7 +104,7 @@ def _only_open(ward_id: int | None) -> sa.Subquery:
         )
         .where(
             Attempt.status == AttemptStatus.OPEN,
-            Attempt.topic_id.in_(_active_topics()),
+            Attempt.topic_id.in_(active_topic_ids()),
             ~has_result.exists(),
             *in_ward(ward_id),
         )
@@ -139,7 +136,7 @@ def per_user(f: ReportFilter, ward_id: int | None = None) -> sa.Subquery:
         )
     graded, only_open = _graded(ward_id), _only_open(ward_id)
     has_graded = select(TopicResult.user_id).where(
-        TopicResult.user_id == only_open.c.user_id, TopicResult.topic_id.in_(_active_topics())
+        TopicResult.user_id == only_open.c.user_id, TopicResult.topic_id.in_(active_topic_ids())
     )
     return sa.union_all(
         select(graded.c.user_id, func.sum(graded.c.passed).label("passed")).group_by(graded.c.user_id),

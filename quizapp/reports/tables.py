@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..exports import Table
 from ..i18n import gettext as _
 from ..models import Attempt, Topic, User, Ward
+from ..quiz.rules import grade10
 from .item_analysis import ItemResult
 from .present import STATE_LABELS, made_at, topic_state
 from .queries import Overview, TraineeRow, WardRow
@@ -53,7 +54,7 @@ def ward_tables(ward: Ward, row: WardRow, trainees: list[TraineeRow], topics: li
             result = tr.results.get(t.id)
             best = result[3] if result else None
             values += [
-                _r(None if best is None else 10 * best),
+                _r(None if best is None else grade10(best)),
                 result[0] if result else 0,
                 labels[topic_state(result, t)],
             ]

@@ -7,13 +7,14 @@ from flask_login import current_user
 from slugify import slugify
 
 from .. import exports
+from ..accounts.access import is_staff
 from ..auth.access import roles_required
 from ..db import db
 from ..i18n import gettext as _
 from ..models import Role, utcnow
 from ..pagination import Page
 from . import item_queries, present, queries, tables
-from .access import get_topic_for_analysis_or_404, get_trainee_or_404, get_ward_or_404, own_ward_code, sees_all
+from .access import get_topic_for_analysis_or_404, get_trainee_or_404, get_ward_or_404, own_ward_code
 from .filters import parse_filter
 from .item_analysis import SORTS as ITEM_SORTS
 from .item_analysis import sort_items
@@ -49,7 +50,7 @@ def _page() -> int:
 @roles_required(*REPORT_ROLES)
 def overview():
     """The ward x topic matrix with totals and a chart; ward managers go to their own ward."""
-    if not sees_all(current_user):
+    if not is_staff(current_user):
         return redirect(url_for(".ward", code=own_ward_code(current_user), **request.args))
     f = parse_filter(request.args)
     data = queries.overview(db.session, f)
@@ -111,7 +112,7 @@ def ward(code: str):
         f=f,
         cohorts=cohorts,
         present=present,
-        sees_all=sees_all(current_user),
+        sees_all=is_staff(current_user),
     )
 
 
@@ -130,7 +131,7 @@ def trainee(user_id: int):
             [tables.trainee_table(user, attempts)],
             fmt,
         )
-    return render_template("reports/trainee.html", user=user, attempts=attempts, sees_all=sees_all(current_user))
+    return render_template("reports/trainee.html", user=user, attempts=attempts, sees_all=is_staff(current_user))
 
 
 @bp.route("/topics/<int:number>")

@@ -12,7 +12,8 @@ import threading
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
+
+from .server import make_server
 
 FLAGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -33,12 +34,13 @@ def browser():
 def live_app(make_app):
     """The app served on a free loopback port in a background thread; yields (app, base_url)."""
     app = make_app()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server(app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+    server.server_close()  # waits for requests still running, then closes the socket
 
 
 @pytest.fixture

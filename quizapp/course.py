@@ -1,14 +1,23 @@
-"""Where a trainee stands in each topic: attempts used, best result, open attempt, state."""
+"""The course and a trainee's place in it: active topics, topic state, progress and completion.
+
+The course's rules live here once, for the trainee's pages, the reports (in SQL, through
+:func:`completed_clause` and :func:`active_topic_ids`) and certificate issuance alike:
+
+* only active topics count; a trainee's result in a topic is the best of their attempts;
+* a topic is passed when any finished attempt passed;
+* the course is completed when every active topic is passed (and there is at least one).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Attempt, AttemptStatus, Topic
+from .models import Attempt, AttemptStatus, Topic
 
 
 class TopicState(StrEnum):
@@ -17,6 +26,37 @@ class TopicState(StrEnum):
     PASSED = "passed"
     NOT_PASSED = "not_passed"  # attempts left
     NO_ATTEMPTS_LEFT = "no_attempts_left"
+
+
+def topic_state(used: int, open_attempts: int, passed: bool, max_attempts: int) -> TopicState:
+    """A trainee's state in a topic from their attempts there: used, open, any passed."""
+    if open_attempts:
+        return TopicState.IN_PROGRESS
+    if passed:
+        return TopicState.PASSED
+    if not used:
+        return TopicState.NOT_STARTED
+    return TopicState.NOT_PASSED if used < max_attempts else TopicState.NO_ATTEMPTS_LEFT
+
+
+def completes_course(passed_topics: int, active_topics: int) -> bool:
+    """The completion rule: every active topic passed, and there is at least one."""
+    return active_topics > 0 and passed_topics >= active_topics
+
+
+def completed_clause(passed_topics, active_topics: int) -> sa.ColumnElement[bool]:
+    """:func:`completes_course` in SQL, over a column counting a trainee's passed active topics."""
+    return passed_topics >= active_topics if active_topics > 0 else sa.false()
+
+
+def active_topic_ids() -> sa.Select:
+    """The ids of the active topics, as a subquery for ``IN``."""
+    return select(Topic.id).where(Topic.active.is_(True))
+
+
+def active_topics(session: Session) -> list[Topic]:
+    """The active topics in their numbered order."""
+    return list(session.scalars(select(Topic).where(Topic.active).order_by(Topic.number)))
 
 
 @dataclass
@@ -54,17 +94,8 @@ class TopicProgress:
 
     @property
     def state(self) -> TopicState:
-        if self.open_attempt is not None:
-            return TopicState.IN_PROGRESS
-        if self.passed:
-            return TopicState.PASSED
-        if not self.attempts:
-            return TopicState.NOT_STARTED
-        return TopicState.NOT_PASSED if self.left else TopicState.NO_ATTEMPTS_LEFT
-
-
-def active_topics(session: Session) -> list[Topic]:
-    return list(session.scalars(select(Topic).where(Topic.active).order_by(Topic.number)))
+        open_attempts = int(self.open_attempt is not None)
+        return topic_state(self.used, open_attempts, self.passed, self.topic.max_attempts)
 
 
 def progress_for(session: Session, user_id: int) -> list[TopicProgress]:
@@ -80,4 +111,4 @@ def progress_for(session: Session, user_id: int) -> list[TopicProgress]:
 def has_completed(session: Session, user_id: int) -> bool:
     """True when the trainee has passed every active topic (the course's completion rule)."""
     progress = progress_for(session, user_id)
-    return bool(progress) and all(p.passed for p in progress)
+    return completes_course(sum(p.passed for p in progress), len(progress))

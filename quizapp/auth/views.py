@@ -1,0 +1,128 @@
+"""Views of the auth blueprint: logging in and out, changing one's password (forced after a generated one)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from .. import throttle
+from ..audit import record
+from ..db import db, write_transaction
+from ..i18n import gettext as _
+from ..models import User, utcnow
+from .forms import LoginForm, PasswordChangeForm
+from .passwords import hash_password, verify_password, weak_reason
+
+bp = Blueprint("auth", __name__)
+
+# Checked even for unknown usernames so a login's timing does not reveal which accounts exist.
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Accept only a local path as a post-login redirect (no scheme, host or '//')."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _home_for(user: User) -> str:
+    if user.role in ("instructor", "admin"):
+        return url_for("reports.overview")
+    return url_for("learn.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and sign the user in."""
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        cfg = current_app.config
+        username = form.username.data.strip().lower()
+        address = request.remote_addr or "?"
+        keys = (f"login:user:{username}", f"login:addr:{address}")
+        limits = (cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+        window = cfg["LOGIN_THROTTLE_WINDOW_SECONDS"]
+        now = utcnow()
+        if any(throttle.is_limited(db.session, k, n, window, now) for k, n in zip(keys, limits, strict=True)):
+            flash(_("Too many failed attempts. Please wait %(m)d minutes and try again.", m=window // 60), "error")
+            return render_template("auth/login.html", form=form), 429
+        user = db.session.scalar(select(User).where(func.lower(User.username) == username))
+        ok = verify_password(user.password_hash if user else _DUMMY_HASH, form.password.data)
+        with write_transaction() as session:
+            if ok and user is not None and user.active:
+                throttle.clear(session, keys[0])
+                user = session.get(User, user.id)
+                user.last_login_at = now
+            else:
+                for key in keys:
+                    throttle.hit(session, key, now)
+                ok = False
+        if ok:
+            # A permanent session lasts PERMANENT_SESSION_LIFETIME (12 h), so closing the phone's
+            # browser mid-quiz does not log the trainee out.
+            cookie_session.permanent = True
+            login_user(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(request.args.get("next")) or _home_for(user))
+        flash(_("Wrong username or password."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out (a POST with a CSRF token, so no link can log anyone out)."""
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Choose a new password; required after a generated first password."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        reason = None
+        if not verify_password(current_user.password_hash, form.current.data):
+            reason = _("The current password is wrong.")
+        elif form.new.data == form.current.data:
+            reason = _("Choose a password different from the current one.")
+        else:
+            reason = weak_reason(form.new.data, current_user.username)
+        if reason:
+            form.new.errors = [*form.new.errors, reason]
+        else:
+            with write_transaction() as session:
+                user = session.get(User, current_user.id)
+                user.password_hash = hash_password(form.new.data)
+                user.must_change_password = False
+                record(session, "user.password_change", actor_id=user.id, target_type="user", target_id=user.id)
+            flash(_("Your password has been changed."), "success")
+            return redirect(_home_for(current_user))
+    return render_template("auth/password.html", form=form, forced=current_user.must_change_password)
+
+
+#: The installable app's files: fetched by the browser itself, never a page to hold the user on.
+OPEN_ENDPOINTS = ("offline.manifest", "offline.service_worker", "offline.page")
+
+
+@bp.before_app_request
+def force_password_change():
+    """Hold a user with a generated password on the change-password page until they pick one."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in ("auth.change_password", "auth.logout", "static", "web.healthz", *OPEN_ENDPOINTS)
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None

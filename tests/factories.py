@@ -7,12 +7,15 @@ and returns plain ids and values rather than ORM objects bound to a finished app
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import event
+
 from quizapp.accounts.wards import seed_wards
 from quizapp.auth.passwords import hash_password
-from quizapp.db import write_transaction
+from quizapp.db import db, write_transaction
 from quizapp.models import Question, QuestionVersion, Role, Section, Topic, User, Ward
 
 PASSWORD = "secret-pass"
@@ -137,3 +140,28 @@ class Factories:
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+class Statements:
+    """The SQL statements an app runs while recording: ``with Statements(app) as sql: ...``."""
+
+    def __init__(self, app):
+        self.app = app
+        self.all: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.all.append(" ".join(statement.split()))
+
+    def __enter__(self) -> Statements:
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def loads(self, table: str) -> list[str]:
+        """The SELECTs that read rows of ``table`` first (``FROM table``, quoted or not)."""
+        pattern = re.compile(rf'^SELECT .* FROM "?{table}"?(\s|$)')
+        return [s for s in self.all if pattern.match(s)]

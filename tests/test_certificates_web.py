@@ -18,6 +18,7 @@ from quizapp.db import db, write_transaction
 from quizapp.models import AuditLog, Certificate, CertificateStatus, Role, utcnow
 from quizapp.timezone import LOCAL_ZONE
 
+from .factories import Statements
 from .pdfcheck import fonts, page_count, pdf_text, qr_codes
 from .test_certificates import certificates_of, make_course, pass_all
 
@@ -316,3 +317,12 @@ def test_admin_recheck_button(app, make, login, hang):
     assert c.post("/admin/certificates/recheck").status_code == 302
     with app.app_context(), write_transaction() as s:
         assert s.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_verify_loads_the_certificate_once(app, client, hang):
+    """Found inside the transaction that records the lookup, then shown without loading it again."""
+    _, code = hang
+    with Statements(app) as sql:
+        response = client.get(f"/verify/{code}")
+    assert response.status_code == 200 and "Nguyễn Thị Hằng" in response.get_data(as_text=True)
+    assert len(sql.loads("certificate")) == 1

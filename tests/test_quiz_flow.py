@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from quizapp.db import db
 from quizapp.models import Attempt, AttemptItem, AttemptStatus, Topic, utcnow
 
+from .factories import Statements
 from .quizpage import options, right_values, wrong_value
 
 
@@ -387,3 +388,23 @@ def test_opening_an_overdue_attempt_closes_it_and_shows_the_result(client, train
     assert "1/4 câu đúng" in client.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).status == AttemptStatus.TIMED_OUT
+
+
+def test_autosave_loads_the_user_once(client, trainee, app):
+    """The write transaction would expire the logged-in user; the save reads its id before (db.py)."""
+    attempt_id = start(client)
+    with Statements(app) as sql:
+        assert save(client, attempt_id, 1, [0], 1).json["accepted"] is True
+    assert len(sql.loads("user")) == 1
+    assert len(sql.loads("attempt")) == 1  # the state and deadline only, locked
+
+
+def test_submit_loads_the_attempt_and_its_items_once(client, trainee, app):
+    attempt_id = start(client)
+    save(client, attempt_id, 1, [0], 1)
+    with Statements(app) as sql:
+        assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
+    assert len(sql.loads("attempt")) == 1 and len(sql.loads("attempt_item")) == 1
+    assert len(sql.loads("user")) == 1
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == AttemptStatus.SUBMITTED

@@ -5,6 +5,12 @@ change goes through :func:`write_transaction`, which on SQLite opens the transac
 ``BEGIN IMMEDIATE`` so a writer takes the lock up front: two writers then queue on the busy
 timeout instead of one failing half-way when it upgrades a read lock. On PostgreSQL it is a plain
 transaction.
+
+The rule for loading around a write: **a write transaction expires everything loaded before it**
+(it ends the read transaction, and what was read without the write lock may be stale), so each
+object touched again inside it is loaded a second time. Load inside the transaction what the
+write needs, and read plain values such as ``current_user.id`` before it. What the transaction
+loads or writes stays loaded after its commit, so the response uses it without loading it again.
 """
 
 from __future__ import annotations
@@ -65,7 +71,8 @@ def write_transaction(session: orm.Session | None = None) -> Iterator[orm.Sessio
     """Run the block in one write transaction: commit at the end, roll back on any error.
 
     Whatever the session was reading is finished first, so the write starts from fresh data
-    (and, on SQLite, with the write lock already held).
+    (and, on SQLite, with the write lock already held); see the module docstring for what that
+    means for objects loaded before it.
     """
     session = session or db.session
     if session.in_transaction():
@@ -80,4 +87,10 @@ def write_transaction(session: orm.Session | None = None) -> Iterator[orm.Sessio
     except BaseException:
         session.rollback()
         raise
-    session.commit()
+    # Objects loaded inside hold what this transaction read and wrote under the lock: as fresh as
+    # the commit, so keep them rather than have the response load them again.
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .db import db
 from .i18n import lazy_gettext as _l
+from .models import User
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -22,8 +24,6 @@ babel = Babel()
 
 def select_locale() -> str:
     """The language chosen with ?lang= (remembered in the session), else Vietnamese."""
-    from flask import current_app, has_request_context
-
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and background work speak the default language
         return languages[0]
@@ -44,7 +44,4 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from .db import db
-        from .models import User
-
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None

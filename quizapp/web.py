@@ -71,7 +71,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["grade10"] = grade10
-    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from quizapp import create_app
 from quizapp.db import db
@@ -26,8 +26,6 @@ PG_URL = os.environ.get("QUIZAPP_TEST_DATABASE_URL")
 
 def _worker_database(base_url: str) -> str:
     """One PostgreSQL database per xdist worker (created on demand), so workers never collide."""
-    from sqlalchemy import create_engine, make_url
-
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     url = make_url(base_url)
     name = f"{url.database}_{worker}"
@@ -74,8 +72,6 @@ def schema_template(tmp_path_factory) -> str:
 
 def _empty_tables(url: str) -> None:
     """Start a PostgreSQL test from empty tables (the schema stays)."""
-    from sqlalchemy import create_engine
-
     engine = create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:

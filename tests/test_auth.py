@@ -8,7 +8,7 @@ from sqlalchemy import select
 from quizapp.db import db
 from quizapp.models import AuditLog, User
 
-from .factories import PASSWORD
+from .factories import PASSWORD, Factories
 
 
 def post_login(client, username, password, next_url=None):
@@ -69,7 +69,6 @@ def test_throttle_per_account(client, make, app):
 def test_throttle_per_address(make_app, make):
     app = make_app(LOGIN_MAX_FAILURES_PER_ADDRESS=3)
     client = app.test_client()
-    from .factories import Factories
 
     user = Factories(app).user()
     for n in range(3):
@@ -139,7 +138,6 @@ def csrf_client(make_app):
 
 def test_post_without_or_with_a_wrong_csrf_token_is_400(csrf_client):
     app, client = csrf_client
-    from .factories import Factories
 
     user = Factories(app).user()
     response = client.post("/login", data={"username": user.username, "password": PASSWORD})

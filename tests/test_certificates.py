@@ -1,7 +1,4 @@
-"""Certificates: the issuance rule, codes, revocation and reissue (service level).
-
-The helpers at the top are shared with test_certificates_web.py.
-"""
+"""Certificates: the issuance rule, codes, revocation and reissue (service level)."""
 
 from __future__ import annotations
 
@@ -9,53 +6,18 @@ import math
 import re
 import threading
 from collections import Counter
-from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.certificates import services
 from quizapp.certificates.issuance import ALPHABET, issue_if_eligible, new_code, normalise_code
 from quizapp.db import write_transaction
-from quizapp.models import AuditLog, Certificate, CertificateStatus, Course, Role, Topic, utcnow
+from quizapp.models import AuditLog, Certificate, CertificateStatus, Role, Topic, utcnow
 from quizapp.quiz.attempts import open_attempt, start_or_resume, submit
 
-COURSE_YAML = Path(__file__).parent.parent / "questions" / "course.yaml"
-
-
-def make_course(app, make, topics=5) -> None:
-    """Five topics and the Course row from questions/course.yaml (the real certificate wording)."""
-    for n in range(1, topics + 1):
-        make.topic(number=n)
-    data = yaml.safe_load(COURSE_YAML.read_text(encoding="utf-8"))
-    with app.app_context(), write_transaction() as s:
-        s.add(Course(id=1, title=data["title"], issuing_body=data["issuing_body"], settings=data))
-
-
-def take(app, user_id: int, number: int, right: bool = True, now=None) -> None:
-    """Start and submit an attempt at topic ``number``, all answers right (or all wrong)."""
-    now = now or utcnow()
-    with app.app_context(), write_transaction() as s:
-        topic = s.scalar(select(Topic).where(Topic.number == number))
-        attempt, _ = start_or_resume(s, user_id, topic, now, 60)
-        answers = {i.position: [i.option_order.index(0 if right else 1)] for i in attempt.items}
-        submit(s, attempt, now, 60, answers)
-
-
-def pass_all(app, user_id: int, topics=5) -> None:
-    for n in range(1, topics + 1):
-        take(app, user_id, n)
-
-
-def certificates_of(app, user_id: int) -> list[tuple[str, str]]:
-    """(code, status) of every certificate of the trainee, oldest first."""
-    with app.app_context(), write_transaction() as s:
-        rows = s.execute(
-            select(Certificate.code, Certificate.status).where(Certificate.user_id == user_id).order_by(Certificate.id)
-        )
-        return [tuple(r) for r in rows]
+from .factories import certificates_of, make_course, pass_all, take
 
 
 def count_certificates(app) -> int:

@@ -9,17 +9,17 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from quizapp.certificates import services
 from quizapp.certificates.delivery import print_items, wording
 from quizapp.certificates.pdf import render_pdf
 from quizapp.db import db, write_transaction
-from quizapp.models import AuditLog, Certificate, CertificateStatus, Role, utcnow
+from quizapp.models import AuditLog, Certificate, CertificateStatus, Course, Role, utcnow
 from quizapp.timezone import LOCAL_ZONE
 
+from .factories import Statements, certificates_of, make_course, pass_all
 from .pdfcheck import fonts, page_count, pdf_text, qr_codes
-from .test_certificates import certificates_of, make_course, pass_all
 
 
 @pytest.fixture
@@ -63,8 +63,6 @@ def test_pdf_text_keeps_vietnamese(client, login, hang):
 
 
 def test_pdf_wording_comes_from_the_course_row(app, client, login, hang):
-    from quizapp.models import Course
-
     user, code = hang
     with app.app_context(), write_transaction() as s:
         course = s.get(Course, 1)
@@ -308,11 +306,18 @@ def test_ward_prints_as_one_pdf_and_as_a_zip(app, make, login, hang):
 
 
 def test_admin_recheck_button(app, make, login, hang):
-    from sqlalchemy import delete
-
     with app.app_context(), write_transaction() as s:
         s.execute(delete(Certificate))
     c = admin_client(app, make, login)
     assert c.post("/admin/certificates/recheck").status_code == 302
     with app.app_context(), write_transaction() as s:
         assert s.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_verify_loads_the_certificate_once(app, client, hang):
+    """Found inside the transaction that records the lookup, then shown without loading it again."""
+    _, code = hang
+    with Statements(app) as sql:
+        response = client.get(f"/verify/{code}")
+    assert response.status_code == 200 and "Nguyễn Thị Hằng" in response.get_data(as_text=True)
+    assert len(sql.loads("certificate")) == 1

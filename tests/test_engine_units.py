@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from quizapp.learn.markdown import render_markdown
 from quizapp.quiz.draw import BankEntry, draw, option_order, section_quotas
 from quizapp.quiz.question_types import QUESTION_TYPES, to_authored, to_display, true_false_options
 from quizapp.quiz.rules import Score, accepts_writes, seconds_left, write_deadline
@@ -152,8 +153,6 @@ def test_score(correct, total, pass_percent, passed, grade10, percent):
 
 
 def test_lesson_markdown_is_sanitised():
-    from quizapp.learn.markdown import render_markdown
-
     html = str(
         render_markdown("**Đậm** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>")
     )

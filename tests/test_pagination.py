@@ -6,10 +6,11 @@ import re
 
 from quizapp.models import Role
 
+from .factories import Factories
+
 
 def test_admin_list_pages_keep_the_filters(make_app, login):
     app = make_app(PAGE_SIZE=2)
-    from .factories import Factories
 
     f = Factories(app)
     admin = f.user(role=Role.ADMIN, ward=None)
@@ -27,7 +28,6 @@ def test_admin_list_pages_keep_the_filters(make_app, login):
 
 def test_ward_report_pages_keep_the_ward_and_tab(make_app, login):
     app = make_app(PAGE_SIZE=2)
-    from .factories import Factories
 
     f = Factories(app)
     f.topic(number=1)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 import threading
+import zlib
 from datetime import timedelta
 
 import pytest
+from itsdangerous import base64_decode
 from sqlalchemy import func, select
 
-from quizapp.db import db
-from quizapp.models import Attempt, AttemptItem, AttemptStatus, Topic, utcnow
+from quizapp.db import db, write_transaction
+from quizapp.models import Attempt, AttemptItem, AttemptStatus, LessonView, Topic, utcnow
+from quizapp.quiz import attempts as service
 
+from .factories import Statements
 from .quizpage import options, right_values, wrong_value
 
 
@@ -107,13 +111,9 @@ def test_correct_answers_never_reach_the_browser_before_submission(client, train
     response = save(client, attempt_id, 1, [opts[1][0].value], 1)
     assert set(response.json) == {"ok", "accepted", "seq", "saved_at"}
     cookie = client.get_cookie("session")
-    from itsdangerous import base64_decode
-
     payload = cookie.value.split(".")[1] if cookie.value.startswith(".") else cookie.value.split(".")[0]
     decoded = base64_decode(payload)
     try:
-        import zlib
-
         decoded = zlib.decompress(decoded)
     except zlib.error:
         pass
@@ -339,8 +339,6 @@ def test_review_policy(client, trainee, app, policy, attempts_used, shown):
 
 
 def test_lesson_page_is_recorded(client, trainee, app):
-    from quizapp.models import LessonView
-
     page = client.get("/topics/1")
     assert page.status_code == 200 and "Phần 1" in page.get_data(as_text=True)
     client.get("/topics/1")
@@ -361,9 +359,6 @@ def test_dashboard_states(client, trainee, make):
 
 def test_service_save_then_submit_in_one_transaction_grades_the_saved_answer(app, make):
     """The service API used directly (CLI, demo, tests): a save is visible to grading at once."""
-    from quizapp.db import write_transaction
-    from quizapp.quiz import attempts as service
-
     user = make.user()
     make.topic(number=1)
     with app.app_context(), write_transaction() as s:
@@ -387,3 +382,23 @@ def test_opening_an_overdue_attempt_closes_it_and_shows_the_result(client, train
     assert "1/4 câu đúng" in client.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).status == AttemptStatus.TIMED_OUT
+
+
+def test_autosave_loads_the_user_once(client, trainee, app):
+    """The write transaction would expire the logged-in user; the save reads its id before (db.py)."""
+    attempt_id = start(client)
+    with Statements(app) as sql:
+        assert save(client, attempt_id, 1, [0], 1).json["accepted"] is True
+    assert len(sql.loads("user")) == 1
+    assert len(sql.loads("attempt")) == 1  # the state and deadline only, locked
+
+
+def test_submit_loads_the_attempt_and_its_items_once(client, trainee, app):
+    attempt_id = start(client)
+    save(client, attempt_id, 1, [0], 1)
+    with Statements(app) as sql:
+        assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
+    assert len(sql.loads("attempt")) == 1 and len(sql.loads("attempt_item")) == 1
+    assert len(sql.loads("user")) == 1
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == AttemptStatus.SUBMITTED

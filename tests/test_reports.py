@@ -17,7 +17,7 @@ from quizapp.reports import item_analysis as ia
 from quizapp.reports import item_queries, queries
 from quizapp.reports.filters import ReportFilter
 
-from .test_reports_data import T0, add_trainees, build
+from .factories import T0, add_trainees, build
 
 
 @pytest.fixture

@@ -13,12 +13,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl import load_workbook
 from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..audit import record
 from ..auth.passwords import generate_password
-from ..models import Cohort, Role, User
+from ..models import Cohort, Role, User, Ward
 from .users import create_user, suggest_username
 from .wards import find_ward, ward_lookup
 
@@ -115,8 +117,6 @@ def read_roster(data: bytes, filename: str) -> list[RosterRow]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -196,9 +196,6 @@ def commit_import(session: Session, plan: RosterPlan, actor_id: int | None = Non
     """Create every planned account in the caller's transaction; return (user, first password)."""
     if not plan.ok:
         raise RosterError("the roster has errors; nothing was imported")
-    from ..audit import record
-    from ..models import Ward
-
     cohorts = {c.name.casefold(): c for c in session.scalars(select(Cohort))}
     cohorts.update({c.code.casefold(): c for c in list(cohorts.values())})
     for name in plan.new_cohorts:

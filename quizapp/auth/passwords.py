@@ -6,6 +6,8 @@ import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..i18n import gettext as _
+
 MIN_LENGTH = 8
 #: No 0/O, 1/l/I: first passwords are printed on slips and typed on phones.
 _SLIP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -26,8 +28,6 @@ def generate_password(length: int = 10) -> str:
 
 def weak_reason(password: str, username: str = "") -> str | None:
     """Why ``password`` is not acceptable as a chosen password, or None."""
-    from ..i18n import gettext as _
-
     if len(password) < MIN_LENGTH:
         return _("The password must have at least %(n)d characters.", n=MIN_LENGTH)
     if username and password.casefold() == username.casefold():

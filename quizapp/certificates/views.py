@@ -6,9 +6,10 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 
 from .. import audit, throttle
-from ..db import db, write_transaction
+from ..db import write_transaction
 from ..i18n import gettext as _
 from ..models import Certificate, utcnow
 from . import pdf
@@ -35,27 +36,26 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def record_lookup(code: str, certificate: Certificate | None, now: datetime) -> bool:
-    """Count and log one lookup by this address; False when the address is over its limit."""
+def record_lookup(session: Session, code: str, certificate: Certificate | None, now: datetime) -> bool:
+    """Count and log one lookup by this address, in the caller's transaction; False when over the limit."""
     address = client_address()
     key = f"verify:{address}"
     config = current_app.config
-    with write_transaction() as session:
-        if throttle.is_limited(session, key, config["VERIFY_MAX_PER_ADDRESS"], config["VERIFY_WINDOW_SECONDS"], now):
-            current_app.logger.warning("certificate lookups from %s over the limit", address)
-            return False
-        throttle.hit(session, key, now)
-        audit.record(
-            session,
-            "certificate.verify",
-            target_type="certificate",
-            target_id=code or None,
-            detail={
-                "address": address,
-                "found": certificate is not None,
-                "status": certificate.status if certificate else None,
-            },
-        )
+    if throttle.is_limited(session, key, config["VERIFY_MAX_PER_ADDRESS"], config["VERIFY_WINDOW_SECONDS"], now):
+        current_app.logger.warning("certificate lookups from %s over the limit", address)
+        return False
+    throttle.hit(session, key, now)
+    audit.record(
+        session,
+        "certificate.verify",
+        target_type="certificate",
+        target_id=code or None,
+        detail={
+            "address": address,
+            "found": certificate is not None,
+            "status": certificate.status if certificate else None,
+        },
+    )
     return True
 
 
@@ -81,8 +81,11 @@ def verify(code: str):
     normalised = normalise_code(code)
     if normalised and normalised != code:
         return redirect(url_for("certificates.verify", code=normalised))
-    certificate = find_by_code(db.session, normalised)
-    if not record_lookup(normalised or code[:32], certificate, utcnow()):
+    with write_transaction() as session:
+        # Found inside the transaction that records the lookup, so it is loaded once (db.py).
+        certificate = find_by_code(session, normalised)
+        allowed = record_lookup(session, normalised or code[:32], certificate, utcnow())
+    if not allowed:
         abort(429)
     if certificate is None:
         response = Response(render_template("certificates/verify.html", code=code, certificate=None), status=404)

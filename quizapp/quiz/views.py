@@ -14,7 +14,7 @@ from ..course import progress_for
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..learn.access import get_topic_or_404
-from ..models import Attempt, AttemptItem, utcnow
+from ..models import Attempt, AttemptItem, User, utcnow
 from . import attempts as service
 from .question_types import QUESTION_TYPES, to_display
 from .rules import accepts_writes, review_allowed, seconds_left, write_deadline
@@ -27,11 +27,13 @@ def _grace() -> int:
     return int(current_app.config["QUIZ_GRACE_SECONDS"])
 
 
-def get_attempt_or_404(attempt_id: int, owner=None, for_review: bool = False) -> Attempt:
-    """The attempt, if ``owner`` may see it.
+def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = None) -> Attempt:
+    """The attempt with its items and their question versions, if it is ``owner_id``'s.
 
-    404 when it does not exist or belongs to someone else (so ids cannot be probed). With
-    ``for_review``, instructors and admins see any attempt and ward managers their ward's.
+    404 when it does not exist or belongs to someone else (so ids cannot be probed). A
+    ``reviewer`` also sees the attempts of the trainees whose results they may see
+    (``accounts.access``). Takes the owner's id, not the user: inside a write transaction the
+    logged-in user loaded before it would be loaded again (db.py).
     """
     attempt = db.session.scalar(
         select(Attempt)
@@ -40,9 +42,8 @@ def get_attempt_or_404(attempt_id: int, owner=None, for_review: bool = False) ->
     )
     if attempt is None:
         abort(404)
-    if owner is not None and attempt.user_id != owner.id:
-        if not (for_review and can_see_trainee(owner, attempt.user)):
-            abort(404)
+    if attempt.user_id != owner_id and not (reviewer is not None and can_see_trainee(reviewer, attempt.user)):
+        abort(404)
     return attempt
 
 
@@ -73,7 +74,7 @@ def start(number: int):
 @login_required
 def take(attempt_id: int):
     """The paper: questions in the drawn order, options shuffled, saved answers checked."""
-    attempt = get_attempt_or_404(attempt_id, owner=current_user)
+    attempt = get_attempt_or_404(attempt_id, current_user.id)
     now = utcnow()
     if attempt.is_open and not accepts_writes(attempt.deadline_at, now, _grace()):
         settle_overdue(current_user.id)  # closed now, graded with its saved answers
@@ -121,37 +122,50 @@ def _posted_answers(attempt: Attempt) -> dict[int, list[int]]:
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
 @login_required
 def save(attempt_id: int):
-    """Save answers: one at a time as JSON (autosave), or the whole form (no JavaScript)."""
-    is_json = request.is_json
+    """Save answers: JSON from the autosave script, or the whole form when there is no JavaScript."""
+    return save_json(attempt_id) if request.is_json else save_form(attempt_id)
+
+
+def save_json(attempt_id: int):
+    """Autosave: one answer, ``{"position": 3, "selected": [1], "seq": 17}``, acknowledged in JSON."""
+    user_id = current_user.id  # read before the write transaction, which expires the loaded user (db.py)
+    now = utcnow()
+    try:
+        position, selected, seq = _json_answer(request.get_json(silent=True))
+        with write_transaction() as session:
+            result = service.save_answer(session, attempt_id, user_id, position, selected, seq, now, _grace())
+    except service.AttemptNotFound:
+        abort(404)
+    except service.QuizError as exc:
+        closed = isinstance(exc, service.AttemptClosed)
+        if closed:
+            settle_overdue(user_id)  # the refused save's transaction was rolled back
+        return jsonify(ok=False, error=str(exc.message), closed=closed), exc.status
+    return jsonify(
+        ok=True,
+        accepted=result.accepted,
+        seq=result.seq,
+        saved_at=result.saved_at.isoformat() if result.saved_at else None,
+    )
+
+
+def save_form(attempt_id: int):
+    """Without JavaScript: every answer on the page, posted by its save button; back to the paper."""
+    user_id = current_user.id  # read before the write transaction, which expires the loaded user (db.py)
     now = utcnow()
     try:
         with write_transaction() as session:
-            if is_json:
-                position, selected, seq = _json_answer(request.get_json(silent=True))
-                result = service.save_answer(
-                    session, attempt_id, current_user.id, position, selected, seq, now, _grace()
-                )
-            else:
-                attempt = get_attempt_or_404(attempt_id, owner=current_user)
-                seq = attempt.last_seq + 1
-                for position, selected in _posted_answers(attempt).items():
-                    service.save_answer(session, attempt_id, current_user.id, position, selected, seq, now, _grace())
+            attempt = get_attempt_or_404(attempt_id, user_id)
+            seq = attempt.last_seq + 1
+            for position, selected in _posted_answers(attempt).items():
+                service.save_answer(session, attempt_id, user_id, position, selected, seq, now, _grace())
     except service.AttemptNotFound:
         abort(404)
     except service.QuizError as exc:
         if isinstance(exc, service.AttemptClosed):
-            settle_overdue(current_user.id)  # the refused save's transaction was rolled back
-        if is_json:
-            return jsonify(ok=False, error=str(exc.message), closed=isinstance(exc, service.AttemptClosed)), exc.status
+            settle_overdue(user_id)  # the refused save's transaction was rolled back
         flash(str(exc.message), "error")
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
-    if is_json:
-        return jsonify(
-            ok=True,
-            accepted=result.accepted,
-            seq=result.seq,
-            saved_at=result.saved_at.isoformat() if result.saved_at else None,
-        )
     flash(_("Your answers have been saved."), "success")
     return redirect(url_for("quiz.take", attempt_id=attempt_id))
 
@@ -178,9 +192,11 @@ def _json_answer(data) -> tuple[int, list[int], int]:
 @login_required
 def submit(attempt_id: int):
     """Submit (grade once); answers in the form are the page's final state."""
-    attempt = get_attempt_or_404(attempt_id, owner=current_user)
+    user_id = current_user.id  # read before the write transaction, which expires the loaded user
     try:
         with write_transaction() as session:
+            # Loaded inside the transaction, so it is loaded once (db.py).
+            attempt = get_attempt_or_404(attempt_id, user_id)
             answers = _posted_answers(attempt) if request.form.get("with_answers") else None
             result = service.submit(session, attempt, utcnow(), _grace(), answers)
     except service.QuizError as exc:
@@ -203,12 +219,12 @@ def submit(attempt_id: int):
 @login_required
 def review(attempt_id: int):
     """The result of a finished attempt and, if the policy allows, every answer explained."""
-    attempt = get_attempt_or_404(attempt_id, owner=current_user, for_review=True)
+    attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user)
     if attempt.is_open:
         if accepts_writes(attempt.deadline_at, utcnow(), _grace()):
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
         settle_overdue(attempt.user_id)  # overdue: close it, then show its result
-        attempt = get_attempt_or_404(attempt_id, owner=current_user, for_review=True)
+        attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user)
     progress = next(p for p in progress_for(db.session, attempt.user_id) if p.topic.id == attempt.topic_id)
     is_staff = attempt.user_id != current_user.id
     show_answers = is_staff or review_allowed(attempt.topic.review_policy, progress.left)

@@ -59,9 +59,6 @@ def is_weak(rate: float | None) -> bool:
     return rate is not None and rate < WEAK_RATE
 
 
-OVERVIEW_SORTS = ("position", "name", "trainees", "started", "rate", "mean")
-
-
 def sort_rows(rows: list[WardRow], key: str, descending: bool, topics: list[Topic]) -> list[WardRow]:
     """Sort the matrix by a column: a ward field, the overall figures or a topic's pass rate (t<n>)."""
     by_number = {str(t.number): t.id for t in topics}

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ...i18n import lazy_gettext as _l
 from ..specs import QuestionSpec
-from . import native
+from . import gift, native
 from .base import MAX_BYTES, Export, FormatError, ParsedQuestion, ParseReport, Problem, decode
 
 __all__ = [
@@ -53,7 +53,11 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {
-    f.name: f for f in (Format("yaml", _l("Native (questions.yaml)"), native.EXTENSION, native.parse, native.write),)
+    f.name: f
+    for f in (
+        Format("yaml", _l("Native (questions.yaml)"), native.EXTENSION, native.parse, native.write),
+        Format("gift", _l("GIFT (Moodle)"), gift.EXTENSION, gift.parse, gift.write),
+    )
 }
 
 

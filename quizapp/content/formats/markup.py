@@ -36,7 +36,7 @@ class _Text(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
-            self.parts.append(data)
+            self.parts.append(data.replace("\n", " "))  # source line breaks are spaces in HTML
 
 
 def html_to_text(markup: str) -> tuple[str, bool]:

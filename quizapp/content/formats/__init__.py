@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ...i18n import lazy_gettext as _l
 from ..specs import QuestionSpec
-from . import aiken, gift, native
+from . import aiken, gift, moodlexml, native
 from .base import MAX_BYTES, Export, FormatError, ParsedQuestion, ParseReport, Problem, decode
 
 __all__ = [
@@ -58,6 +58,7 @@ FORMATS: dict[str, Format] = {
         Format("yaml", _l("Native (questions.yaml)"), native.EXTENSION, native.parse, native.write),
         Format("gift", _l("GIFT (Moodle)"), gift.EXTENSION, gift.parse, gift.write),
         Format("aiken", _l("Aiken (also ĐÁP ÁN:)"), aiken.EXTENSION, aiken.parse, aiken.write),
+        Format("moodle_xml", _l("Moodle XML"), moodlexml.EXTENSION, moodlexml.parse, moodlexml.write),
     )
 }
 

@@ -140,6 +140,12 @@ def decode(data: bytes | str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def moodle_grade(keys: int) -> str:
+    """Each right option's share when ``keys`` are right, as Moodle writes it (its importer
+    accepts only its own list of grades: 100, 50, 33.33333, 25, 20, 16.66667, 14.28571, 12.5)."""
+    return f"{100 / keys:.5f}".rstrip("0").rstrip(".")
+
+
 def section_for(name: str, sections: Mapping[str, str] | None) -> str | None:
     """The slug of the section a category or section name means: by slug or by title."""
     if not sections or not name.strip():

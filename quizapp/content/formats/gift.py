@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ...i18n import lazy_gettext as _l
 from ..specs import QuestionSpec
-from .base import Draft, Export, ParseReport, accept, decode, section_for
+from .base import Draft, Export, ParseReport, accept, decode, moodle_grade, section_for
 from .markup import html_to_text, text_to_html
 
 EXTENSION, MIMETYPE = "gift.txt", "text/plain; charset=utf-8"
@@ -252,11 +252,6 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
-def _weight(share: float) -> str:
-    """A Moodle grade: its importer accepts only its own list (100, 50, 33.33333, 25, …)."""
-    return f"{share:.5f}".rstrip("0").rstrip(".")
-
-
 def _category(topic: str, section: str) -> str:
     parts = [p.replace("/", "//") for p in (topic, section) if p]
     return "$CATEGORY: $course$/top/" + "/".join(parts)
@@ -272,7 +267,7 @@ def write_question(q: QuestionSpec) -> str:
         lines = [("=" if o["correct"] else "~") + escape(o["text"]) for o in q.options]
     else:
         keys = sum(o["correct"] for o in q.options)
-        right, wrong = f"~%{_weight(100 / keys)}%", "~%-100%"
+        right, wrong = f"~%{moodle_grade(keys)}%", "~%-100%"
         lines = [(right if o["correct"] else wrong) + escape(o["text"]) for o in q.options]
     body = "\n".join(f"\t{line}" for line in lines + ([feedback] if feedback else []))
     return f"{head}{{\n{body}\n}}\n"

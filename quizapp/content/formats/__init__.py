@@ -87,15 +87,17 @@ def write(
     topic: str = "",
     sections: Mapping[str, str] | None = None,
     statuses: Mapping[str, str] | None = None,
+    header: str = "",
 ) -> Export:
     """Write ``questions`` (QuestionSpec or anything with the same attributes) in format ``fmt``.
 
     ``topic`` and ``sections`` (slug → title) name the Moodle categories and GIFT ``$CATEGORY``;
-    ``statuses`` (id → status) are written as comments where the format has comments.
+    ``statuses`` (id → status) and ``header`` (a few lines: what, when, by whom) are written as
+    comments where the format has comments (not Aiken).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown question format {fmt!r}")
-    return FORMATS[fmt].write(list(questions), topic=topic, sections=sections or {}, statuses=statuses)
+    return FORMATS[fmt].write(list(questions), topic=topic, sections=sections or {}, statuses=statuses, header=header)
 
 
 def guess_format(filename: str, data: bytes) -> str | None:

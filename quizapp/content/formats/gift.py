@@ -279,9 +279,12 @@ def write(
     topic: str = "",
     sections: Mapping[str, str] | None = None,
     statuses: Mapping[str, str] | None = None,
+    header: str = "",
 ) -> Export:
     """A GIFT file: a ``$CATEGORY`` per section (topic/section titles), one block per question."""
     blocks, current = [], None
+    if header:
+        blocks.append("".join(f"// {line}".rstrip() + "\n" for line in header.splitlines()))
     for q in questions:
         section = (sections or {}).get(q.section, q.section)
         if (topic or section) and section != current:

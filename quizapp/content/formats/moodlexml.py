@@ -195,8 +195,11 @@ class _Reader:
 def parse(data: bytes | str, sections: Mapping[str, str] | None = None) -> ParseReport:
     """Read a Moodle XML question file (see the module docstring)."""
     report = ParseReport("moodle_xml")
+    text = decode(data)
+    if not text.strip():
+        return report.finish()
     try:
-        root = read_tree(decode(data))
+        root = read_tree(text)
     except XmlError as exc:
         report.error(exc.line, exc.message)
         return report
@@ -258,6 +261,11 @@ def write_question(q: QuestionSpec) -> str:
     return "".join(out)
 
 
+def _comment(text: str) -> str:
+    """Text that may stand inside an XML comment (which cannot hold "--")."""
+    return re.sub(r"-(?=-)", "- ", text).rstrip("-")
+
+
 def _category(path: str) -> str:
     return (
         f'  <question type="category">\n    <category><text>{escape(path)}</text></category>\n'
@@ -271,9 +279,12 @@ def write(
     topic: str = "",
     sections: Mapping[str, str] | None = None,
     statuses: Mapping[str, str] | None = None,
+    header: str = "",
 ) -> Export:
     """A Moodle XML file: a category per section ($course$/top/topic/section), then its questions."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n']
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    out += [f"<!-- {_comment(line)} -->\n" for line in header.splitlines()]
+    out.append("<quiz>\n")
     current = None
     for q in questions:
         section = (sections or {}).get(q.section, q.section)
@@ -283,7 +294,7 @@ def write(
             current = section
         status = (statuses or {}).get(q.id)
         if status:
-            out.append(f"  <!-- status: {escape(status).replace('--', '- -')} -->\n")
+            out.append(f"  <!-- status: {_comment(status)} -->\n")
         out.append(write_question(q))
     out.append("</quiz>\n")
     export = Export("".join(out).encode("utf-8"), EXTENSION, MIMETYPE)

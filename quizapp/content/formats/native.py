@@ -87,7 +87,7 @@ def _question(q: QuestionSpec) -> str:
 def write(
     questions: Iterable[QuestionSpec], *, header: str = "", statuses: Mapping[str, str] | None = None, **_: object
 ) -> Export:
-    """A questions.yaml for ``questions``; ``header`` becomes comment lines, statuses comments per question."""
+    """A questions.yaml for ``questions``; ``header`` and ``statuses`` become comments, which the loader ignores."""
     questions = list(questions)
     blocks = []
     for q in questions:

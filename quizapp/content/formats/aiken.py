@@ -26,7 +26,8 @@ from .base import Draft, Export, ParseReport, accept, decode
 EXTENSION, MIMETYPE = "txt", "text/plain; charset=utf-8"
 OPTION = re.compile(r"^\s*([A-Za-z])[.)]\s+(\S.*)$")
 ANSWER = re.compile(r"^\s*(ANSWER|DAP AN)\s*:\s*(.*)$")
-LETTERS = re.compile(r"^[A-Z](?:\s*[,;]?\s*[A-Z])*$")
+#: One letter, or several apart: "A, C", "A; C", "A C", "A và C".
+LETTERS = re.compile(r"^[A-Z](?:\s*[,;]\s*[A-Z]|\s+(?:VA\s+|AND\s+)?[A-Z])*$")
 
 
 class State(Enum):
@@ -108,7 +109,7 @@ class _Reader:
         if state is State.QUESTION:
             self.report.error(draft.line, _l("the question has no options (A. …, B. …) before its answer line"))
             return
-        letters = re.findall(r"[A-Z]", value.upper()) if LETTERS.match(value.upper()) else []
+        letters = re.findall(r"\b[A-Z]\b", value) if LETTERS.match(value) else []
         if not letters:
             self.report.error(number, _l("the answer line must give the letter of the right option, e.g. ĐÁP ÁN: B"))
             return

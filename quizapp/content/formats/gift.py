@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ...i18n import lazy_gettext as _l
 from ..specs import QuestionSpec
@@ -29,19 +29,40 @@ WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d+)?)%")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One character of a question block."""
 
     char: str
     line: int
-    escaped: bool = False
+    escaped: bool
 
     def special(self, char: str) -> bool:
         return self.char == char and not self.escaped
 
 
-Cells = list[Cell]
+class Cells:
+    """A question block's characters (escapes resolved), each with its line and whether it was escaped.
+
+    Kept as one string plus the escaped positions, so searches run at ``str.find`` speed.
+    """
+
+    __slots__ = ("chars", "lines", "escaped")
+
+    def __init__(self, chars: str, lines: list[int], escaped: set[int]):
+        self.chars, self.lines, self.escaped = chars, lines, escaped
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, _ = key.indices(len(self.chars))
+            stop = max(start, stop)
+            return Cells(
+                self.chars[start:stop], self.lines[start:stop], {i - start for i in self.escaped if start <= i < stop}
+            )
+        key = key % len(self.chars) if key < 0 else key
+        return Cell(self.chars[key], self.lines[key], key in self.escaped)
 
 
 def _blocks(text: str) -> Iterable[list[tuple[int, str]]]:
@@ -61,50 +82,71 @@ def _blocks(text: str) -> Iterable[list[tuple[int, str]]]:
 
 def _cells(block: list[tuple[int, str]]) -> Cells:
     """The block as cells, escapes resolved (``\\n`` is a line break inside the text)."""
-    cells: Cells = []
+    chars: list[str] = []
+    lines: list[int] = []
+    escaped: set[int] = set()
     for k, (number, line) in enumerate(block):
+        if k:
+            chars.append("\n")
+            lines.append(number - 1)
         i = 0
-        while i < len(line):
-            if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in ESCAPABLE:
-                nxt = line[i + 1]
-                cells.append(Cell("\n" if nxt == "n" else nxt, number, escaped=True))
-                i += 2
+        while True:
+            slash = line.find("\\", i)
+            if slash < 0 or slash + 1 >= len(line):
+                chars.append(line[i:])
+                lines.extend([number] * (len(line) - i))
+                break
+            chars.append(line[i:slash])
+            lines.extend([number] * (slash - i))
+            nxt = line[slash + 1]
+            if nxt in ESCAPABLE:
+                escaped.add(len(lines))
+                chars.append("\n" if nxt == "n" else nxt)
+                lines.append(number)
+                i = slash + 2
             else:
-                cells.append(Cell(line[i], number))
-                i += 1
-        if k < len(block) - 1:
-            cells.append(Cell("\n", number))
-    return _strip(cells)
+                chars.append("\\")
+                lines.append(number)
+                i = slash + 1
+    return _strip(Cells("".join(chars), lines, escaped))
 
 
 def _strip(cells: Cells) -> Cells:
-    start, end = 0, len(cells)
-    while start < end and cells[start].char.isspace() and not cells[start].escaped:
+    text, start, end = cells.chars, 0, len(cells.chars)
+    while start < end and text[start].isspace() and start not in cells.escaped:
         start += 1
-    while end > start and cells[end - 1].char.isspace() and not cells[end - 1].escaped:
+    while end > start and text[end - 1].isspace() and end - 1 not in cells.escaped:
         end -= 1
-    return cells[start:end]
+    return cells if (start, end) == (0, len(text)) else cells[start:end]
 
 
 def _find(cells: Cells, char: str, start: int = 0) -> int:
-    return next((i for i in range(start, len(cells)) if cells[i].special(char)), -1)
+    """Index of the first unescaped ``char`` from ``start``, or -1."""
+    return _find_run(cells, char, start)
 
 
 def _find_run(cells: Cells, run: str, start: int = 0, last: bool = False) -> int:
     """Index of the unescaped ``run`` (e.g. ``::``, ``####``); the last one when ``last``."""
-    found = -1
-    for i in range(start, len(cells) - len(run) + 1):
-        if all(cells[i + k].special(c) for k, c in enumerate(run)):
+    found, i = -1, cells.chars.find(run, start)
+    while i >= 0:
+        if not any(i + k in cells.escaped for k in range(len(run))):
             if not last:
                 return i
             found = i
+        i = cells.chars.find(run, i + 1)
     return found
 
 
 def _text(cells: Cells) -> str:
     """The plain string of ``cells``: raw line breaks fold into spaces, ``\\n`` stays a break."""
-    out = "".join(" " if c.char == "\n" and not c.escaped else c.char for c in _strip(cells))
-    return "\n".join(re.sub(r"[ \t]+", " ", part).strip() for part in out.split("\n"))
+    cells = _strip(cells)
+    out = list(cells.chars)
+    i = cells.chars.find("\n")
+    while i >= 0:
+        if i not in cells.escaped:
+            out[i] = " "
+        i = cells.chars.find("\n", i + 1)
+    return "\n".join(re.sub(r"[ \t]+", " ", part).strip() for part in "".join(out).split("\n"))
 
 
 class _Reader:
@@ -198,7 +240,7 @@ class _Reader:
             accept(self.report, draft, _slugs(self.sections))
 
     def choices(self, draft: Draft, cells: Cells) -> None:
-        starts = [i for i, c in enumerate(cells) if c.special("~") or c.special("=")]
+        starts = [i for i, char in enumerate(cells.chars) if char in "~=" and i not in cells.escaped]
         if _text(cells[: starts[0]]):
             self.report.error(draft.line, _l("text before the first answer: each answer starts with '=' or '~'"))
             return

@@ -209,3 +209,12 @@ def test_writer_produces_what_moodles_importer_reads():
     assert [(q.id, q.section, q.type, q.text, q.options, q.explanation) for q in back.questions] == [
         (q.id, q.section, q.type, q.text, q.options, q.explanation) for q in questions
     ]
+
+
+def test_an_idnumber_that_cannot_be_an_id_is_dropped_with_a_warning():
+    text = "<quiz>\n" + VALID.replace("  </question>", "    <idnumber>Câu số 1</idnumber>\n  </question>") + "</quiz>"
+    report = formats.parse(text.encode(), "moodle_xml")
+    assert report.ok and report.questions[0].id == ""
+    assert lines(report.warnings) == [
+        (6, "idnumber 'Câu số 1' cannot be a quizapp id (letters, digits, '-', '_', '.'): it is not kept")
+    ]

@@ -19,6 +19,7 @@ import defusedxml.sax
 from defusedxml import DefusedXmlException
 
 from ...i18n import lazy_gettext as _l
+from ..rules import ID_PATTERN
 from ..specs import QuestionSpec
 from .base import Draft, Export, ParseReport, accept, decode, moodle_grade, section_for
 from .markup import html_to_text, text_to_html
@@ -152,13 +153,23 @@ class _Reader:
             self.report.skip(node.line, _l("a Moodle question of type '%(type)s' cannot be imported", type=kind))
             return
         idnumber = node.find("idnumber")
+        ext_id = idnumber.string.strip() if idnumber is not None else ""
+        if ext_id and not ID_PATTERN.fullmatch(ext_id):
+            self.report.warn(
+                idnumber.line,
+                _l(
+                    "idnumber '%(id)s' cannot be a quizapp id (letters, digits, '-', '_', '.'): it is not kept",
+                    id=ext_id,
+                ),
+            )
+            ext_id = ""
         draft = Draft(
             node.line,
             "single",
             self.plain(node.text("questiontext"), node.line),
             explanation=self.plain(node.text("generalfeedback"), node.line),
             section=self.section,
-            id=idnumber.string.strip() if idnumber is not None else "",
+            id=ext_id,
             title=self.plain(node.text("name"), node.line),
         )
         answers = []

@@ -62,6 +62,17 @@ def required_text(data: LineDict, key: str, problems: Problems, limit: str | Non
     return text
 
 
+class _Counted:
+    """Passes problems on and counts them, to know whether the question is clean."""
+
+    def __init__(self, problems: Problems):
+        self.problems, self.count = problems, 0
+
+    def add(self, line: int, message: Any) -> None:
+        self.count += 1
+        self.problems.add(line, message)
+
+
 def _optional_text(data: LineDict, key: str, problems: Problems) -> str:
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -87,14 +98,7 @@ def read_question(
     if not isinstance(raw, LineDict):
         problems.add(line, _l("each question must be a mapping"))
         return None
-    found: list[int] = []
-
-    class Counting:
-        def add(self, at: int, message: Any) -> None:
-            found.append(at)
-            problems.add(at, message)
-
-    counted = Counting()
+    counted = _Counted(problems)
     unknown_keys(raw, QUESTION_KEYS, counted)
     qid = raw.get("id", "" if draft else None)
     if not isinstance(qid, str) or not (ID_PATTERN.fullmatch(qid) or (draft and qid == "")):
@@ -121,7 +125,7 @@ def read_question(
     explanation = read_text(raw, "explanation", counted)
     source = read_text(raw, "source", counted)
     options = _read_options(raw, qtype, counted)
-    if found:
+    if counted.count:
         return None
     return QuestionSpec(
         id=qid,

@@ -11,16 +11,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..quiz.question_types import QUESTION_TYPES, true_false_options
 from ..quiz.rules import DEFAULTS, ReviewPolicy
 from .lesson import read_lesson, section_slug  # noqa: F401  (section_slug is part of the API)
+from .rules import english, read_question, required_text, unknown_keys
 from .specs import CourseSpec, QuestionSpec, SectionSpec, TopicSpec, nfc  # noqa: F401
 from .yamlread import LineDict, LineList, YamlError, load_yaml
 
 TOPIC_DIR = re.compile(r"^(\d{2})-[a-z0-9-]+$")
-QUESTION_KEYS = {"id", "section", "type", "difficulty", "text", "options", "answer", "explanation", "source"}
-OPTION_KEYS = {"text", "correct"}
-DIFFICULTIES = ("easy", "medium", "hard")
 QUIZ_KEYS = {"questions": (1, 200), "time_limit_minutes": (1, 600), "pass_percent": (1, 100), "max_attempts": (1, 50)}
 TOPIC_KEYS = {"number", "title", "summary", "quiz"}
 COURSE_KEYS = {"title", "issuing_body", "organiser", "completion", "certificate"}
@@ -46,7 +43,19 @@ class _Errors:
             shown = path.relative_to(self.root.parent)
         except ValueError:
             shown = path
-        self.items.append(f"{shown}:{line}: {message}")
+        self.items.append(f"{shown}:{line}: {english(message)}")
+
+    def of(self, path: Path) -> _FileProblems:
+        """The problems of one file, as the question rules report them."""
+        return _FileProblems(self, path)
+
+
+class _FileProblems:
+    def __init__(self, errors: _Errors, path: Path):
+        self.errors, self.path = errors, path
+
+    def add(self, line: int, message) -> None:
+        self.errors.add(self.path, line, message)
 
 
 def load_package(root: str | Path, defaults: dict[str, Any] | None = None) -> CourseSpec:
@@ -92,17 +101,11 @@ def _read_yaml(path: Path, errors: _Errors):
 
 
 def _unknown_keys(data: LineDict, allowed: set[str], path: Path, errors: _Errors) -> None:
-    for key in data:
-        if key not in allowed:
-            errors.add(path, data.line_of(key), f"unknown key '{key}'")
+    unknown_keys(data, allowed, errors.of(path))
 
 
 def _required_text(data: LineDict, key: str, path: Path, errors: _Errors) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        errors.add(path, data.line_of(key), f"'{key}' is required and must be non-empty text")
-        return ""
-    return nfc(value)
+    return required_text(data, key, errors.of(path))
 
 
 def _read_course(path: Path, errors: _Errors):
@@ -199,85 +202,10 @@ def _read_questions(path: Path, topic: TopicSpec, errors: _Errors) -> list[Quest
     slugs = {s.slug for s in topic.sections}
     out = []
     for raw, line in zip(data, data.item_lines, strict=True):
-        question = _read_question(raw, line, path, slugs, errors)
+        question = read_question(raw, line, slugs, errors.of(path), where=f"{path.name}:{line}")
         if question:
             out.append(question)
     return out
-
-
-def _read_question(raw, line: int, path: Path, slugs: set[str], errors: _Errors):
-    if not isinstance(raw, LineDict):
-        errors.add(path, line, "each question must be a mapping")
-        return None
-    before = len(errors.items)
-    _unknown_keys(raw, QUESTION_KEYS, path, errors)
-    qid = raw.get("id")
-    if not isinstance(qid, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", qid):
-        errors.add(path, raw.line_of("id"), "'id' is required: letters, digits, '-', '_' or '.', up to 40")
-        qid = ""
-    section = raw.get("section")
-    if section not in slugs:
-        errors.add(path, raw.line_of("section"), f"section '{section}' is not a '## ' heading of this topic's lesson")
-    qtype = raw.get("type")
-    if qtype not in QUESTION_TYPES:
-        errors.add(path, raw.line_of("type"), f"'type' must be one of {', '.join(QUESTION_TYPES)}")
-    difficulty = raw.get("difficulty", "medium")
-    if difficulty not in DIFFICULTIES:
-        errors.add(path, raw.line_of("difficulty"), f"'difficulty' must be one of {', '.join(DIFFICULTIES)}")
-    text = _required_text(raw, "text", path, errors)
-    explanation = _required_text(raw, "explanation", path, errors)
-    source = _required_text(raw, "source", path, errors)
-    options = _read_options(raw, qtype, path, errors)
-    if len(errors.items) > before:
-        return None
-    return QuestionSpec(
-        id=qid,
-        section=section,
-        type=qtype,
-        difficulty=difficulty,
-        text=text,
-        options=options,
-        explanation=explanation,
-        source=source,
-        where=f"{path.name}:{line}",
-    )
-
-
-def _read_options(raw: LineDict, qtype, path: Path, errors: _Errors) -> list[dict]:
-    if qtype == "true_false":
-        if "options" in raw:
-            errors.add(path, raw.line_of("options"), "a true_false question takes 'answer', not 'options'")
-        answer = raw.get("answer")
-        if not isinstance(answer, bool):
-            errors.add(path, raw.line_of("answer"), "'answer' must be true or false")
-            return []
-        return true_false_options(answer)
-    if "answer" in raw:
-        errors.add(path, raw.line_of("answer"), "'answer' is only for true_false questions")
-    items = raw.get("options")
-    if not isinstance(items, LineList):
-        errors.add(path, raw.line_of("options"), "'options' must be a list")
-        return []
-    options = []
-    texts: dict[str, int] = {}
-    for item, line in zip(items, items.item_lines, strict=True):
-        if not isinstance(item, LineDict):
-            errors.add(path, line, "each option must be a mapping with 'text' (and 'correct: true')")
-            continue
-        _unknown_keys(item, OPTION_KEYS, path, errors)
-        text = _required_text(item, "text", path, errors)
-        correct = item.get("correct", False)
-        if not isinstance(correct, bool):
-            errors.add(path, item.line_of("correct"), "'correct' must be true or false")
-        key = text.casefold()
-        if text and key in texts:
-            errors.add(path, line, f"option repeats line {texts[key]}")
-        texts[key] = line
-        options.append({"text": text, "correct": correct is True})
-    if qtype in QUESTION_TYPES:
-        for message in QUESTION_TYPES[qtype].check_options([o["correct"] for o in options]):
-            errors.add(path, raw.line_of("options"), message)
-    return options
 
 
 def _check_across_topics(topics: list[TopicSpec], errors: _Errors) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..i18n import lazy_gettext as _l
+
 MAX_OPTIONS = 8
 
 
@@ -22,8 +24,8 @@ class QuestionType:
     multiple_choice: bool
     #: Options keep their authored order (Đúng/Sai) instead of being shuffled.
     fixed_order: bool
-    #: Check the authored options; return error messages (empty when valid).
-    check_options: Callable[[Sequence[bool]], list[str]]
+    #: Check the authored options; return error messages, lazily translated (empty when valid).
+    check_options: Callable[[Sequence[bool]], list]
 
     def grade(self, correct: frozenset[int], selected: Sequence[int] | None) -> bool:
         """All-or-nothing: right only when exactly the correct options are chosen."""
@@ -34,26 +36,26 @@ class QuestionType:
         return frozenset(selected) == correct
 
 
-def _check_single(correct: Sequence[bool]) -> list[str]:
+def _check_single(correct: Sequence[bool]) -> list:
     errors = []
     if not 2 <= len(correct) <= MAX_OPTIONS:
-        errors.append(f"a single-choice question needs 2 to {MAX_OPTIONS} options")
+        errors.append(_l("a single-choice question needs 2 to %(most)d options", most=MAX_OPTIONS))
     if sum(correct) != 1:
-        errors.append(f"a single-choice question needs exactly one correct option, not {sum(correct)}")
+        errors.append(_l("a single-choice question needs exactly one correct option, not %(n)d", n=sum(correct)))
     return errors
 
 
-def _check_multiple(correct: Sequence[bool]) -> list[str]:
+def _check_multiple(correct: Sequence[bool]) -> list:
     errors = []
     if not 2 <= len(correct) <= MAX_OPTIONS:
-        errors.append(f"a multiple-choice question needs 2 to {MAX_OPTIONS} options")
+        errors.append(_l("a multiple-choice question needs 2 to %(most)d options", most=MAX_OPTIONS))
     if sum(correct) < 1:
-        errors.append("a multiple-choice question needs at least one correct option")
+        errors.append(_l("a multiple-choice question needs at least one correct option"))
     return errors
 
 
-def _check_true_false(correct: Sequence[bool]) -> list[str]:
-    return [] if len(correct) == 2 and sum(correct) == 1 else ["a true/false question is malformed"]
+def _check_true_false(correct: Sequence[bool]) -> list:
+    return [] if len(correct) == 2 and sum(correct) == 1 else [_l("a true/false question is malformed")]
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {

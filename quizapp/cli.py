@@ -133,7 +133,7 @@ def users_add_command(username, name, role, ward, cohort, position) -> None:
 @click.option("--dry-run", is_flag=True, help="Only check the roster.")
 def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
     """Import a roster (CSV or XLSX) all-or-nothing, with generated first passwords."""
-    from .accounts.roster import RosterError, commit_import, plan_import, read_roster, write_credentials
+    from .accounts.roster import RosterError, commit_import, plan_import, read_roster, slips_for, write_credentials
 
     try:
         rows = read_roster(file.read_bytes(), file.name)
@@ -153,7 +153,7 @@ def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
     out = out or file.with_name(file.stem + "-credentials.csv")
     with write_transaction() as session:
         credentials = commit_import(session, plan_import(session, rows))
-    write_credentials(out, credentials)
+    write_credentials(out, slips_for(credentials), current_app.config["PUBLIC_URL"].rstrip("/") + "/login")
     click.echo(f"Imported {len(credentials)} accounts. First passwords: {out}")
 
 

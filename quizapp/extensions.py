@@ -47,4 +47,6 @@ def init_app(app: Flask) -> None:
         from .db import db
         from .models import User
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # A deactivated account loses the sessions it already holds, not only future logins.
+        return user if user is not None and user.active else None

@@ -22,6 +22,20 @@ def is_limited(session: Session, key: str, limit: int, window_seconds: int, now:
     return count_recent(session, key, window_seconds, now) >= limit
 
 
+def keys_over(session: Session, keys: list[str], limit: int, window_seconds: int, now: datetime) -> set[str]:
+    """Which of ``keys`` have reached ``limit`` events in the window (one query for a whole page)."""
+    if not keys:
+        return set()
+    since = now - timedelta(seconds=window_seconds)
+    query = (
+        select(ThrottleEvent.key)
+        .where(ThrottleEvent.key.in_(keys), ThrottleEvent.at > since)
+        .group_by(ThrottleEvent.key)
+        .having(func.count() >= limit)
+    )
+    return set(session.scalars(query))
+
+
 def hit(session: Session, key: str, now: datetime) -> None:
     """Count one event (inside the caller's write transaction)."""
     session.add(ThrottleEvent(key=key, at=now))

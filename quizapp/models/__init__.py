@@ -17,6 +17,7 @@ from .content import (
 )
 from .summaries import ItemOptionStat, ItemStat, TopicResult
 from .throttle import ThrottleEvent
+from .transient import RosterUpload, SlipBatch
 
 __all__ = [
     "Attempt",
@@ -36,7 +37,9 @@ __all__ = [
     "QuestionVersion",
     "ReviewPolicy",
     "Role",
+    "RosterUpload",
     "Section",
+    "SlipBatch",
     "ThrottleEvent",
     "Topic",
     "TopicResult",

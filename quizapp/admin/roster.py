@@ -37,6 +37,7 @@ def upload():
         return _upload_page(form, 400 if form.errors else 200)
     file = form.file.data
     data, filename = file.read(), file.filename or ""
+    file.close()  # a large upload is spooled to a temporary file: release it now
     try:
         rows = roster.read_roster(data, filename)
     except roster.RosterError as exc:

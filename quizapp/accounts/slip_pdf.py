@@ -64,6 +64,7 @@ def _slip(pdf: FPDF, slip: Slip, x: float, y: float, login_url: str, course: str
         SLIP_W - 2 * PAD,
         3.3,
         nfc("Lần đầu đăng nhập, hệ thống yêu cầu đặt mật khẩu mới. Giữ phiếu này cẩn thận, không đưa cho người khác."),
+        align="L",
     )
     draw_qr(pdf, login_url, x + SLIP_W - PAD - QR_SIZE, y0 + 6, QR_SIZE)
 

@@ -336,3 +336,12 @@ def test_every_admin_form_needs_csrf(make_app):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditLog)) == 0
         db.engine.dispose()
+
+
+def test_a_deactivated_trainee_stays_in_the_reports_marked(app, make, admin):
+    _, c = admin
+    make.topic(number=1)
+    user = make.user(full_name="Trịnh Văn Khóa", active=False)
+    assert "đã khóa" in c.get(f"/reports/trainees/{user.id}").get_data(as_text=True)
+    ward_page = c.get("/reports/wards/dong-ve").get_data(as_text=True)
+    assert "Trịnh Văn Khóa" in ward_page and "đã khóa" in ward_page

@@ -161,12 +161,16 @@ def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
 def close_expired_command() -> None:
     """Finish every attempt left open past deadline + grace (run from cron every few minutes)."""
     from . import throttle
+    from .accounts import roster_uploads, slips
     from .quiz.attempts import close_expired
 
     now = utcnow()
     with write_transaction() as session:
         closed = close_expired(session, now, current_app.config["QUIZ_GRACE_SECONDS"])
         throttle.prune(session, 24 * 3600, now)
+        # Login slips and roster files carry personal data: gone once their time is up.
+        slips.prune(session, now)
+        roster_uploads.prune(session, now)
     click.echo(f"Closed {closed} overdue attempt(s).")
 
 

@@ -154,3 +154,20 @@ def test_roster_commit_slips_carry_the_imported_accounts(app, make, admin):
     location = c.post("/admin/users/import/commit", data={"ticket": ticket}).location
     text = pdf_pages_text(c.get(location + ".pdf").data)[0]
     assert "Lê Thị Hoa" in text and "hoalt" in text and "Trần Văn Nam" in text and "namtv" in text
+
+
+def test_the_cron_command_deletes_expired_slips_and_old_uploads(app, make, runner):
+    from quizapp.accounts import roster_uploads
+    from quizapp.models import RosterUpload
+
+    ref = make.user(role=Role.ADMIN, ward=None)
+    past = utcnow() - timedelta(hours=3)
+    with app.app_context(), write_transaction() as s:
+        store.keep(s, [slip(1)], ref.id, "cũ", past)
+        store.keep(s, [slip(2)], ref.id, "mới", utcnow())
+        roster_uploads.stash(s, b"old", "a.csv", ref.id, past)
+        roster_uploads.stash(s, b"new", "b.csv", ref.id, utcnow())
+    assert runner.invoke(args=["attempts", "close-expired"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalars(select(SlipBatch.label)).all() == ["mới"]
+        assert db.session.scalars(select(RosterUpload.filename)).all() == ["b.csv"]

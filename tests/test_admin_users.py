@@ -335,7 +335,6 @@ def test_every_admin_form_needs_csrf(make_app):
     assert get_user(app, target.id).active
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditLog)) == 0
-        db.engine.dispose()
 
 
 def test_a_deactivated_trainee_stays_in_the_reports_marked(app, make, admin):

@@ -27,9 +27,14 @@ class UploadRefused(ValueError):
     """A commit that must not go ahead; the message says why."""
 
 
+def prune(session: Session, now: datetime) -> int:
+    """Forget uploads past their lifetime (their personal data with them)."""
+    return session.execute(delete(RosterUpload).where(RosterUpload.created_at < now - LIFETIME)).rowcount
+
+
 def stash(session: Session, data: bytes, filename: str, actor_id: int, now: datetime) -> RosterUpload:
     """Keep ``data`` for a later commit (and forget old unused uploads)."""
-    session.execute(delete(RosterUpload).where(RosterUpload.created_at < now - LIFETIME))
+    prune(session, now)
     upload = RosterUpload(
         token=secrets.token_urlsafe(24),
         actor_id=actor_id,

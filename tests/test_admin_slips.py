@@ -163,10 +163,13 @@ def test_the_cron_command_deletes_expired_slips_and_old_uploads(app, make, runne
     ref = make.user(role=Role.ADMIN, ward=None)
     past = utcnow() - timedelta(hours=3)
     with app.app_context(), write_transaction() as s:
-        store.keep(s, [slip(1)], ref.id, "cũ", past)
+        # The new ones first: making one also prunes what is already past its time.
         store.keep(s, [slip(2)], ref.id, "mới", utcnow())
-        roster_uploads.stash(s, b"old", "a.csv", ref.id, past)
+        store.keep(s, [slip(1)], ref.id, "cũ", past)
         roster_uploads.stash(s, b"new", "b.csv", ref.id, utcnow())
+        roster_uploads.stash(s, b"old", "a.csv", ref.id, past)
+    with app.app_context():
+        assert len(db.session.scalars(select(SlipBatch.label)).all()) == 2
     assert runner.invoke(args=["attempts", "close-expired"]).exit_code == 0
     with app.app_context():
         assert db.session.scalars(select(SlipBatch.label)).all() == ["mới"]

@@ -145,6 +145,8 @@ def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
             click.echo(f"{file}: {error}", err=True)
         click.echo(f"Refused: {len(plan.errors)} error(s); nobody was imported.", err=True)
         sys.exit(1)
+    for warning in plan.warnings:
+        click.echo(f"{file}: {warning}")
     if plan.new_cohorts:
         click.echo("New classes: " + ", ".join(plan.new_cohorts))
     if dry_run:

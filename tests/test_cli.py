@@ -120,6 +120,7 @@ def test_users_import_csv_all_rows(app, runner, tmp_path):
     result = runner.invoke(args=["users", "import", str(path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Imported 3 accounts" in result.output and "New classes: Lớp 1, Lớp 2" in result.output
+    assert "roster.csv: dòng 2: sẽ tạo lớp mới 'Lớp 1'" in result.output  # warnings are shown, not fatal
     assert oct(os.stat(out).st_mode & 0o777) == "0o600"
     slips = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert slips[0][3] == "Tên đăng nhập" and [r[3] for r in slips[1:]] == ["hoalt", "nam.tv", "hapt"]

@@ -107,6 +107,11 @@ class RosterPlan:
         return self.file_errors + rows
 
     @property
+    def warnings(self) -> list[str]:
+        """Every warning, row-numbered, as the CLI prints them (they do not block the import)."""
+        return [_("row %(row)d: %(message)s", row=u.row, message=w) for u in self.users for w in u.warnings]
+
+    @property
     def warning_count(self) -> int:
         return sum(len(u.warnings) for u in self.users)
 

@@ -226,11 +226,11 @@ def _signature(pdf: FPDF, words: dict[str, str], issued_on: date) -> None:
     _centered(pdf, x, y + 6 + LAYOUT.signature_gap + 5.5, w, words["signer_name"], LAYOUT.text_size + 1, "B")
 
 
-def draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
-    """``url`` as a vector QR code of ``size`` mm at (x, y): sharp at any print resolution."""
+def _qr(pdf: FPDF, url: str) -> None:
+    """The verify URL as a vector QR code (sharp at any print resolution)."""
     qr = segno.make(url, error="m")
     rows = [list(r) for r in qr.matrix_iter(scale=1, border=0)]
-    module = size / len(rows)
+    module = LAYOUT.qr_size / len(rows)
     pdf.set_fill_color(0, 0, 0)
     for r, row in enumerate(rows):
         c = 0
@@ -242,12 +242,13 @@ def draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
             while c < len(row) and row[c]:
                 c += 1
             # A hair of overlap so rasterisers leave no white seams between runs.
-            pdf.rect(x + start * module, y + r * module, (c - start) * module + 0.02, module + 0.02, style="F")
-
-
-def _qr(pdf: FPDF, url: str) -> None:
-    """The verify URL's QR code."""
-    draw_qr(pdf, url, LAYOUT.qr_x, LAYOUT.qr_y, LAYOUT.qr_size)
+            pdf.rect(
+                LAYOUT.qr_x + start * module,
+                LAYOUT.qr_y + r * module,
+                (c - start) * module + 0.02,
+                module + 0.02,
+                style="F",
+            )
 
 
 def _code(pdf: FPDF, words: dict[str, str], code: str, url: str) -> None:

@@ -243,3 +243,21 @@ def test_xlsx_roster_through_the_page(app, admin):
     page = upload(c, xlsx_bytes(GOOD), "ds.xlsx").get_data(as_text=True)
     assert c.post("/admin/users/import/commit", data={"ticket": ticket_of(page)}).status_code == 302
     assert count(app, User, User.username.in_(["hoalt", "nam.tv", "hapt"])) == 3
+
+
+def test_classes_named_alike_are_made_once_each(app, make):
+    rows = [
+        ["A Một", "dong-ve", "Lớp 1", "", "", ""],
+        ["B Hai", "dong-ve", "lớp 1", "", "", ""],  # the same class in other case
+        ["C Ba", "dong-ve", "Lop 1", "", "", ""],  # another name with the same slug
+    ]
+    make.wards()
+    with app.app_context():
+        with write_transaction() as s:
+            plan = roster.plan_import(s, roster.read_roster(csv_bytes(rows), "r.csv"))
+            assert plan.new_cohorts == ["Lớp 1", "Lop 1"]
+            roster.commit_import(s, plan)
+        classes = dict(db.session.execute(select(Cohort.code, Cohort.name)).all())
+        assert classes == {"lop-1": "Lớp 1", "lop-1-2": "Lop 1"}
+        members = db.session.execute(select(User.username, Cohort.code).join(Cohort, User.cohort_id == Cohort.id))
+        assert dict(members.all()) == {"mota": "lop-1", "haib": "lop-1", "bac": "lop-1-2"}

@@ -288,10 +288,9 @@ def plan_import(session: Session, rows: list[RosterRow]) -> RosterPlan:
                 _("an account with this name and ward already exists (%(username)s)", username=people[person])
             )
         persons.setdefault(person, r.row)
-        if r.cohort and r.cohort.casefold() not in cohorts:
-            p.warnings.append(_("new class '%(name)s' will be created", name=r.cohort))
-            if r.cohort not in plan.new_cohorts:
-                plan.new_cohorts.append(r.cohort)
+        if r.cohort and r.cohort.casefold() not in cohorts.keys() | {c.casefold() for c in plan.new_cohorts}:
+            p.warnings.append(_("new class '%(name)s' will be created", name=r.cohort))  # said once, on its first row
+            plan.new_cohorts.append(r.cohort)
         plan.users.append(p)
     return plan
 
@@ -302,8 +301,15 @@ def commit_import(session: Session, plan: RosterPlan, actor_id: int | None = Non
         raise RosterError(_("The roster has errors; nothing was imported."))
     cohorts = {c.name.casefold(): c for c in session.scalars(select(Cohort))}
     cohorts.update({c.code.casefold(): c for c in list(cohorts.values())})
+    codes = set(session.scalars(select(Cohort.code)))
     for name in plan.new_cohorts:
-        cohort = Cohort(code=slugify(name)[:40] or "lop", name=name)
+        base = code = slugify(name)[:36] or "lop"
+        n = 1
+        while code in codes:  # "Lớp 1" and "Lop 1" are two classes but slugify alike
+            n += 1
+            code = f"{base}-{n}"
+        codes.add(code)
+        cohort = Cohort(code=code, name=name)
         session.add(cohort)
         cohorts[name.casefold()] = cohort
     session.flush()

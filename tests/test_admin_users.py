@@ -263,6 +263,10 @@ def test_reset_password_shows_it_once_and_forces_a_change(app, make, admin):
     assert fresh.post("/login", data={"username": user.username, "password": password}).location == "/password"
     [entry] = audit(app, "user.password_reset")
     assert entry.reason == "Quên mật khẩu" and password not in str(entry.detail)
+    # A generated password gets the lighter one-time work factor; a chosen one the full one.
+    assert get_user(app, user.id).password_hash.startswith("scrypt:4096:")
+    fresh.post("/password", data={"current": password, "new": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"})
+    assert get_user(app, user.id).password_hash.startswith("scrypt:32768:")
     assert all(password not in str(e.detail) for e in audit(app, "slips.print") + audit(app, "slips.create"))
 
 

@@ -241,13 +241,31 @@ def _ward_error(wards: dict[str, Ward], text: str) -> str:
     return _("unknown ward '%(ward)s'", ward=text)
 
 
+def _check_username(p: PlannedUser, full_name: str, taken: set[str], in_file: dict[str, int], used: set[str]) -> None:
+    """A given username must be valid and free; an empty one is generated (``used`` grows with it)."""
+    if not p.username:
+        if full_name:
+            p.username, p.username_generated = suggest_username(full_name, used), True
+    elif not valid_username(p.username):
+        p.errors.append(_("invalid username '%(username)s'", username=p.username))
+    elif p.username in taken:
+        p.errors.append(_("username '%(username)s' already exists", username=p.username))
+    elif p.username in in_file:
+        p.errors.append(_("username '%(username)s' repeats row %(row)d", username=p.username, row=in_file[p.username]))
+    if p.username and p.username not in in_file:
+        in_file[p.username] = p.row
+        used.add(p.username)
+
+
 def plan_import(session: Session, rows: list[RosterRow]) -> RosterPlan:
     """Check every row against the database and each other; nothing is written."""
     plan = RosterPlan()
     wards = ward_lookup(session)
     cohorts = {c.name.casefold(): c for c in session.scalars(select(Cohort))}
     cohorts.update({c.code.casefold(): c for c in list(cohorts.values())})
+    new_cohorts: set[str] = set()
     taken = {u.lower() for u in session.scalars(select(func.lower(User.username)))}
+    used = set(taken)  # the database's usernames and those the file has claimed so far
     people = {(n, w): u for n, w, u in session.execute(select(User.search_name, User.ward_id, User.username))}
     in_file: dict[str, int] = {}
     persons: dict[tuple[str, int | None], int] = {}
@@ -256,30 +274,24 @@ def plan_import(session: Session, rows: list[RosterRow]) -> RosterPlan:
     for r in rows:
         ward = find_ward(wards, r.ward)
         role = ROLE_WORDS.get(slugify(r.role)) if r.role else Role.TRAINEE
-        username = r.username.strip().lower()
         p = PlannedUser(
-            row=r.row, username=username, full_name=r.full_name, role=role, ward_id=ward.id if ward else None,
-            ward_name=ward.full_name if ward else "", cohort=r.cohort, position=r.position, ward_text=r.ward,
-        )  # fmt: skip
+            row=r.row,
+            username=r.username.strip().lower(),
+            full_name=r.full_name,
+            role=role,
+            ward_id=ward.id if ward else None,
+            ward_name=ward.full_name if ward else "",
+            cohort=r.cohort,
+            position=r.position,
+            ward_text=r.ward,
+        )
         if not r.full_name:
             p.errors.append(_("the full name is empty"))
         if role is None:
             p.errors.append(_("unknown role '%(role)s'", role=r.role))
         if ward is None and (r.ward or role in (Role.TRAINEE, Role.WARD_MANAGER)):
             p.errors.append(_ward_error(wards, r.ward))
-        if username:
-            if not valid_username(username):
-                p.errors.append(_("invalid username '%(username)s'", username=username))
-            elif username in taken:
-                p.errors.append(_("username '%(username)s' already exists", username=username))
-            elif username in in_file:
-                p.errors.append(
-                    _("username '%(username)s' repeats row %(row)d", username=username, row=in_file[username])
-                )
-        elif r.full_name:
-            p.username, p.username_generated = suggest_username(r.full_name, taken | set(in_file)), True
-        if p.username and p.username not in in_file:
-            in_file[p.username] = r.row
+        _check_username(p, r.full_name, taken, in_file, used)
         person = (fold(r.full_name), p.ward_id)
         if r.full_name and person in persons:
             p.warnings.append(_("same name and ward as row %(row)d: the same person twice?", row=persons[person]))
@@ -288,9 +300,10 @@ def plan_import(session: Session, rows: list[RosterRow]) -> RosterPlan:
                 _("an account with this name and ward already exists (%(username)s)", username=people[person])
             )
         persons.setdefault(person, r.row)
-        if r.cohort and r.cohort.casefold() not in cohorts.keys() | {c.casefold() for c in plan.new_cohorts}:
+        if r.cohort and r.cohort.casefold() not in cohorts and r.cohort.casefold() not in new_cohorts:
             p.warnings.append(_("new class '%(name)s' will be created", name=r.cohort))  # said once, on its first row
             plan.new_cohorts.append(r.cohort)
+            new_cohorts.add(r.cohort.casefold())
         plan.users.append(p)
     return plan
 

@@ -85,7 +85,8 @@ def create_user(
     user = User(
         username=username,
         full_name=full_name.strip(),
-        password_hash=hash_password(password),
+        # An account made with must_change_password gets a generated one-time password.
+        password_hash=hash_password(password, one_time=must_change_password),
         role=role,
         ward=ward,
         cohort=cohort,
@@ -188,7 +189,7 @@ def set_active(session: Session, user: User, active: bool, actor_id: int | None,
 def reset_password(session: Session, user: User, actor_id: int | None, reason: str | None = None) -> str:
     """Give ``user`` a new one-time password (returned once, never stored) to change at next login."""
     password = generate_password()
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, one_time=True)
     user.must_change_password = True
     throttle.clear(session, account_key(user.username))  # a fresh password deserves fresh tries
     record(
@@ -222,7 +223,7 @@ def fresh_passwords(
     """New one-time passwords for accounts that never logged in (login slips for a class or ward)."""
     made = []
     for user in users:
-        user.password_hash = hash_password(password := generate_password())
+        user.password_hash = hash_password(password := generate_password(), one_time=True)
         user.must_change_password = True
         made.append((user, password))
     record(

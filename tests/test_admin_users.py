@@ -209,8 +209,9 @@ def test_deactivate_needs_reason_and_confirmation_then_blocks_login(app, make, a
     ref, c = admin
     user = make.user()
     trainee_client = login(user, app.test_client())
-    assert c.post(f"/admin/users/{user.id}/deactivate", data={"deactivate-reason": "x"}).status_code == 400
-    assert get_user(app, user.id).active
+    refused = c.post(f"/admin/users/{user.id}/deactivate", data={"deactivate-reason": "x"})
+    assert refused.status_code == 400 and get_user(app, user.id).active
+    assert f'value="{get_user(app, user.id).full_name}"' in refused.get_data(as_text=True)  # the edit form is intact
     response = c.post(
         f"/admin/users/{user.id}/deactivate", data={"deactivate-reason": "Chuyển công tác", "deactivate-confirm": "y"}
     )

@@ -144,13 +144,14 @@ def _password_page(user: User, password: str, token: str):
 def _detail(user: User, form: AccountForm | None = None, status: int = 200, **forms):
     if form is None:
         form = AccountForm(
+            formdata=None,  # re-shown after another form's POST: the account's values, not that POST's
             data={
                 "full_name": user.full_name,
                 "position": user.position or "",
                 "ward": user.ward.code if user.ward else "",
                 "cohort": str(user.cohort_id or ""),
                 "role": user.role,
-            }
+            },
         )
         _choices(form)
     held = user.username in held_accounts(db.session, [user.username], utcnow())

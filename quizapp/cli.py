@@ -133,6 +133,8 @@ def users_add_command(username, name, role, ward, cohort, position) -> None:
 @click.option("--dry-run", is_flag=True, help="Only check the roster.")
 def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
     """Import a roster (CSV or XLSX) all-or-nothing, with generated first passwords."""
+    from .accounts.roster import slips_for
+
     try:
         rows = read_roster(file.read_bytes(), file.name)
     except RosterError as exc:
@@ -143,6 +145,8 @@ def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
             click.echo(f"{file}: {error}", err=True)
         click.echo(f"Refused: {len(plan.errors)} error(s); nobody was imported.", err=True)
         sys.exit(1)
+    for warning in plan.warnings:
+        click.echo(f"{file}: {warning}")
     if plan.new_cohorts:
         click.echo("New classes: " + ", ".join(plan.new_cohorts))
     if dry_run:
@@ -151,17 +155,22 @@ def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
     out = out or file.with_name(file.stem + "-credentials.csv")
     with write_transaction() as session:
         credentials = commit_import(session, plan_import(session, rows))
-    write_credentials(out, credentials)
+    write_credentials(out, slips_for(credentials), current_app.config["PUBLIC_URL"].rstrip("/") + "/login")
     click.echo(f"Imported {len(credentials)} accounts. First passwords: {out}")
 
 
 @attempts_cli.command("close-expired")
 def close_expired_command() -> None:
     """Finish every attempt left open past deadline + grace (run from cron every few minutes)."""
+    from .accounts import roster_uploads, slips
+
     now = utcnow()
     with write_transaction() as session:
         closed = close_expired(session, now, current_app.config["QUIZ_GRACE_SECONDS"])
         throttle.prune(session, 24 * 3600, now)
+        # Login slips and roster files carry personal data: gone once their time is up.
+        slips.prune(session, now)
+        roster_uploads.prune(session, now)
     click.echo(f"Closed {closed} overdue attempt(s).")
 
 

@@ -44,4 +44,6 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # A deactivated account loses the sessions it already holds, not only future logins.
+        return user if user is not None and user.active else None

@@ -22,6 +22,20 @@ def is_limited(session: Session, key: str, limit: int, window_seconds: int, now:
     return count_recent(session, key, window_seconds, now) >= limit
 
 
+def keys_over(session: Session, keys: list[str], limit: int, window_seconds: int, now: datetime) -> set[str]:
+    """Which of ``keys`` have reached ``limit`` events in the window (one query for a whole page)."""
+    if not keys:
+        return set()
+    since = now - timedelta(seconds=window_seconds)
+    query = (
+        select(ThrottleEvent.key)
+        .where(ThrottleEvent.key.in_(keys), ThrottleEvent.at > since)
+        .group_by(ThrottleEvent.key)
+        .having(func.count() >= limit)
+    )
+    return set(session.scalars(query))
+
+
 def hit(session: Session, key: str, now: datetime) -> None:
     """Count one event (inside the caller's write transaction)."""
     session.add(ThrottleEvent(key=key, at=now))
@@ -35,3 +49,8 @@ def prune(session: Session, older_than_seconds: int, now: datetime) -> int:
     """Forget events older than any window (called by the cron command)."""
     cutoff = now - timedelta(seconds=older_than_seconds)
     return session.execute(delete(ThrottleEvent).where(ThrottleEvent.at < cutoff)).rowcount
+
+
+def account_key(username: str) -> str:
+    """The login throttle's key for failures against one account."""
+    return f"login:user:{username.strip().lower()}"

@@ -80,9 +80,9 @@ def test_users_add_reads_the_password_from_stdin(app, runner):
     ("args", "password", "message"),
     [
         (["x1", "--name", "A", "--ward", "atlantis"], "mat-khau-rat-dai", "unknown ward 'atlantis'"),
-        (["admin", "--name", "A", "--role", "admin"], "mat-khau-rat-dai", "already taken"),
+        (["admin", "--name", "A", "--role", "admin"], "mat-khau-rat-dai", "đã có người dùng"),
         (["x2", "--name", "A"], "123", "ít nhất 8 ký tự"),
-        (["x3", "--name", "A", "--role", "ward_manager"], "mat-khau-rat-dai", "a ward manager needs a ward"),
+        (["x3", "--name", "A", "--role", "ward_manager"], "mat-khau-rat-dai", "phải thuộc một phường"),
         (["x4", "--name", "A", "--cohort", "lop-9"], "mat-khau-rat-dai", "unknown class"),
     ],
 )
@@ -120,6 +120,7 @@ def test_users_import_csv_all_rows(app, runner, tmp_path):
     result = runner.invoke(args=["users", "import", str(path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Imported 3 accounts" in result.output and "New classes: Lớp 1, Lớp 2" in result.output
+    assert "roster.csv: dòng 2: sẽ tạo lớp mới 'Lớp 1'" in result.output  # warnings are shown, not fatal
     assert oct(os.stat(out).st_mode & 0o777) == "0o600"
     slips = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert slips[0][3] == "Tên đăng nhập" and [r[3] for r in slips[1:]] == ["hoalt", "nam.tv", "hapt"]
@@ -147,10 +148,10 @@ def test_users_import_is_all_or_nothing_with_row_numbers(app, runner, tmp_path):
     )
     result = runner.invoke(args=["users", "import", str(path)])
     assert result.exit_code == 1
-    assert "row 3: unknown ward 'Phường Atlantis'" in result.output
-    assert "row 4: username 'hoa' repeats row 2" in result.output
-    assert "row 5: username 'admin' already exists" in result.output
-    assert "row 6: unknown role 'vua'" in result.output
+    assert "dòng 3: không có phường, xã 'Phường Atlantis'" in result.output
+    assert "dòng 4: tên đăng nhập 'hoa' trùng với dòng 2" in result.output
+    assert "dòng 5: tên đăng nhập 'admin' đã có người dùng" in result.output
+    assert "dòng 6: không có vai trò 'vua'" in result.output
     assert "nobody was imported" in result.output
     with app.app_context():
         assert count(User) == 1 and count(Cohort) == 0
@@ -181,10 +182,10 @@ def test_users_import_xlsx_and_dry_run(app, runner, tmp_path):
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"Lop,Chuc vu\nA,B\n", "r.csv", "missing: full_name, ward"),
-        ("Họ và tên,Phường\nA,dong-ve\n".encode("cp1258", errors="replace"), "r.csv", "not UTF-8"),
-        (b"not a spreadsheet", "r.xlsx", "cannot be read"),
-        (b"x", "r.txt", "must be a .csv or .xlsx"),
+        (b"Lop,Chuc vu\nA,B\n", "r.csv", "còn thiếu: full_name, ward"),
+        ("Họ và tên,Phường\nA,dong-ve\n".encode("cp1258", errors="replace"), "r.csv", "có vẻ là Windows-1258"),
+        (b"not a spreadsheet", "r.xlsx", "không phải là bảng tính Excel"),
+        (b"x", "r.txt", "phải là tệp .csv hoặc .xlsx"),
     ],
 )
 def test_users_import_unreadable_files(app, runner, tmp_path, content, name, message):

@@ -5,6 +5,7 @@ Source: ../shared/content/facts.md, Appendix A (30 phường + 4 xã, in force f
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 
 from slugify import slugify
@@ -91,3 +92,12 @@ def ward_lookup(session: Session) -> dict[str, Ward]:
 def find_ward(table: dict[str, Ward], text: str) -> Ward | None:
     """Resolve a roster's ward cell ("dong-ve", "Đông Vệ", "phường Đông Vệ") or None."""
     return table.get(_fold(text)) if text else None
+
+
+def suggest_wards(table: dict[str, Ward], text: str, n: int = 3) -> list[Ward]:
+    """The wards whose spelling comes closest to an unknown ``text`` ("Dong Ve" -> Đông Vệ)."""
+    found: list[Ward] = []
+    for key in difflib.get_close_matches(_fold(text), list(table), n=n * 2, cutoff=0.6):
+        if table[key] not in found:
+            found.append(table[key])
+    return found[:n]

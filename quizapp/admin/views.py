@@ -10,10 +10,12 @@ from ..auth.access import roles_required
 from ..db import db
 from ..models import AuditLog, Role, User
 from .audit import bp as audit_bp
+from .roster import bp as roster_bp
+from .slips import bp as slips_bp
 from .users import bp as users_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (users_bp, audit_bp):
+for child in (users_bp, roster_bp, slips_bp, audit_bp):
     bp.register_blueprint(child)
 
 

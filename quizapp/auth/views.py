@@ -31,6 +31,18 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
+def held_accounts(session, usernames: list[str], now) -> set[str]:
+    """Which of ``usernames`` the login throttle is holding now (too many recent failures)."""
+    cfg = current_app.config
+    keys = {throttle.account_key(u): u for u in usernames}
+    return {
+        keys[k]
+        for k in throttle.keys_over(
+            session, list(keys), cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_THROTTLE_WINDOW_SECONDS"], now
+        )
+    }
+
+
 def _home_for(user: User) -> str:
     if user.role in ("instructor", "admin"):
         return url_for("reports.overview")
@@ -47,7 +59,7 @@ def login():
         cfg = current_app.config
         username = form.username.data.strip().lower()
         address = request.remote_addr or "?"
-        keys = (f"login:user:{username}", f"login:addr:{address}")
+        keys = (throttle.account_key(username), f"login:addr:{address}")
         limits = (cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
         window = cfg["LOGIN_THROTTLE_WINDOW_SECONDS"]
         now = utcnow()

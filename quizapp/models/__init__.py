@@ -18,6 +18,7 @@ from .content import (
 )
 from .summaries import ItemOptionStat, ItemStat, TopicResult
 from .throttle import ThrottleEvent
+from .transient import RosterUpload, SlipBatch
 
 __all__ = [
     "Attempt",
@@ -37,7 +38,9 @@ __all__ = [
     "QuestionVersion",
     "ReviewPolicy",
     "Role",
+    "RosterUpload",
     "Section",
+    "SlipBatch",
     "ThrottleEvent",
     "Topic",
     "TopicResult",

@@ -7,8 +7,9 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..accounts.search import fold
 from .base import Base, utcnow
 
 
@@ -67,6 +68,8 @@ class User(UserMixin, Base):
     username: Mapped[str] = mapped_column(sa.String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: The full name folded for search (no tone marks, "đ" -> "d", lower case); kept by ``_fold_name``.
+    search_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="", index=True)
     role: Mapped[str] = mapped_column(sa.String(20), default=Role.TRAINEE)
     #: Position held in the ward (chức vụ), free text from the roster.
     position: Mapped[str | None] = mapped_column(sa.String(200))
@@ -80,6 +83,11 @@ class User(UserMixin, Base):
 
     ward: Mapped[Ward | None] = relationship(back_populates="users")
     cohort: Mapped[Cohort | None] = relationship(back_populates="users")
+
+    @validates("full_name")
+    def _fold_name(self, _key: str, value: str) -> str:
+        self.search_name = fold(value)
+        return value
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -21,8 +21,11 @@ def uses_summaries(f: ReportFilter) -> bool:
 
 
 def trainee_conditions(f: ReportFilter) -> list:
-    """Who counts as a trainee in the reports: active accounts with the trainee role."""
-    conditions = [User.role == Role.TRAINEE, User.active.is_(True)]
+    """Who counts as a trainee in the reports: accounts with the trainee role.
+
+    Deactivated accounts stay (issue 9): their attempts happened; the pages mark them "đã khóa".
+    """
+    conditions = [User.role == Role.TRAINEE]
     if f.cohort_id:
         conditions.append(User.cohort_id == f.cohort_id)
     return conditions

@@ -85,3 +85,45 @@ def test_the_checker_itself_finds_violations(phone):
     phone.set_content('<html><body><img src="x.png"><input type="text"></body></html>')
     found = " ".join(violations(phone))
     assert "image-alt" in found and "html-has-lang" in found
+
+
+def test_accounts_admin_pages(live_app, browser, tmp_path):
+    """Issue 9's account pages: list, new, edit, one-time password, roster upload and preview, slips."""
+    app, base = live_app
+    make = Factories(app)
+    make.wards()
+    trainee = make.user(full_name="Nguyễn Thị Hằng")
+    admin = make.user(role="admin", ward=None)
+    roster = tmp_path / "ds.csv"
+    roster.write_bytes("Họ và tên,Phường/xã,Lớp\nLê Thị Hoa,dong-ve,Lớp 1\nAi Đó,Dong Vee,\n".encode("utf-8-sig"))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, base, admin.username)
+    found = {}
+    for name, url in [
+        ("users search", "/admin/users?q=nguyen+thi+hang&sort=ward&order=desc"),
+        ("new account", "/admin/users/new"),
+        ("account", f"/admin/users/{trainee.id}"),
+        ("roster upload", "/admin/users/import"),
+        ("slips for a class", "/admin/users/slips"),
+    ]:
+        page.goto(base + url)
+        found[name] = violations(page)
+    page.goto(f"{base}/admin/users/{trainee.id}")
+    page.check("#reset-confirm")
+    page.click("#reset-submit")
+    page.wait_for_selector("#one-time-password")
+    found["one-time password"] = violations(page)
+    page.goto(f"{base}/admin/users/import")
+    page.set_input_files("#file", str(roster))
+    page.click("#submit")
+    page.wait_for_selector("#row-3")
+    found["roster preview with errors"] = violations(page)
+    page.goto(f"{base}/admin/users/slips")
+    page.select_option("#ward", "dong-ve")
+    page.check("#confirm")
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"/admin/users/slips/[^/]+$"))
+    found["slips"] = violations(page)
+    context.close()
+    assert {page: v for page, v in found.items() if v} == {}

@@ -60,7 +60,15 @@ class Defaults:
     LANGUAGES = ("vi", "en")
     #: Each area keeps its own catalogue (msgids in English, Vietnamese translations); Flask-Babel
     #: merges them. Paths are relative to the package folder.
-    BABEL_TRANSLATION_DIRECTORIES = "translations;reports/translations;certificates/translations;admin/translations"
+    BABEL_TRANSLATION_DIRECTORIES = ";".join(
+        [
+            "translations",
+            "reports/translations",
+            "certificates/translations",
+            "admin/translations",
+            "admin/translations_rest",
+        ]
+    )
 
     #: Rows per page in long lists.
     PAGE_SIZE = 50

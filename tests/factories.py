@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from quizapp.accounts.wards import seed_wards
 from quizapp.auth.passwords import hash_password
 from quizapp.db import write_transaction
-from quizapp.models import Question, QuestionVersion, Role, Section, Topic, User, Ward
+from quizapp.models import Cohort, Question, QuestionVersion, Role, Section, Topic, User, Ward
 
 PASSWORD = "secret-pass"
 _HASH = None
@@ -63,6 +63,14 @@ class Factories:
             s.add(user)
             s.flush()
             return Ref(id=user.id, username=user.username)
+
+    def cohort(self, name: str = "Lớp 1", **fields) -> Ref:
+        """A class (cohort) named ``name``; ``starts_on``/``ends_on`` optional."""
+        with self.app.app_context(), write_transaction() as s:
+            cohort = Cohort(code=fields.pop("code", f"lop-{next(_counter)}"), name=name, **fields)
+            s.add(cohort)
+            s.flush()
+            return Ref(id=cohort.id)
 
     def topic(self, number: int = 1, sections: int = 2, per_section: int = 5, types=("single",), **settings) -> Ref:
         """A topic with ``sections`` sections of ``per_section`` questions each.

@@ -10,10 +10,11 @@ from ..auth.access import roles_required
 from ..db import db
 from ..models import AuditLog, Role, User
 from .audit import bp as audit_bp
+from .classes import bp as classes_bp
 from .users import bp as users_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (users_bp, audit_bp):
+for child in (users_bp, audit_bp, classes_bp):
     bp.register_blueprint(child)
 
 

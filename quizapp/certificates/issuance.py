@@ -59,6 +59,7 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
             }
         )
     started = min((a.started_at for p in progress for a in p.attempts), default=now)
+    cohort = user.cohort
     course = session.get(Course, 1)
     return {
         "full_name": user.full_name,
@@ -69,6 +70,9 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
         "course": course.title if course else "",
         "started_on": local_date(started),
         "completed_on": local_date(now),
+        # The study period printed on the certificate: the class's dates when an admin set them.
+        "studied_from": cohort.starts_on.isoformat() if cohort and cohort.starts_on else local_date(started),
+        "studied_to": cohort.ends_on.isoformat() if cohort and cohort.ends_on else local_date(now),
         "topics": topics,
     }
 

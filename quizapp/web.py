@@ -12,7 +12,6 @@ from sqlalchemy import text
 from .db import db
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
-from .learn.markdown import render_markdown
 
 bp = Blueprint("web", __name__)
 
@@ -62,6 +61,10 @@ def _error(status: int, title: str, message: str):
 
 def init_app(app: Flask) -> None:
     """Register filters, error handlers and headers."""
+    # Imported here, not at the top: the learn package imports half the app, and every area
+    # imports this module for its filters, so a top-level import would make a cycle.
+    from .learn.markdown import render_markdown
+
     app.register_blueprint(bp)
     app.add_template_filter(score10)
     app.add_template_filter(percent)

@@ -12,6 +12,7 @@ from ..certificates.issuance import current_certificate
 from ..db import db, write_transaction
 from ..models import LessonView, Topic, utcnow
 from ..quiz.progress import progress_for
+from ..quiz.settings import window_state
 from ..quiz.settle import settle_overdue
 
 bp = Blueprint("learn", __name__)
@@ -64,7 +65,11 @@ def topic(number: int):
     settle_overdue(current_user.id)
     progress = next(p for p in progress_for(db.session, current_user.id) if p.topic.id == topic.id)
     sections = [s for s in topic.sections if s.active]
-    return render_template("learn/topic.html", topic=topic, sections=sections, progress=progress, now=utcnow())
+    now = utcnow()
+    window = window_state(topic.opens_at, topic.closes_at, now)
+    return render_template(
+        "learn/topic.html", topic=topic, sections=sections, progress=progress, now=now, window=window
+    )
 
 
 @bp.route("/results")

@@ -1,7 +1,7 @@
 """All models, importable from one place: ``from quizapp.models import User, Attempt``."""
 
 from .accounts import Cohort, Role, User, Ward
-from .attempts import Attempt, AttemptItem, AttemptStatus
+from .attempts import Attempt, AttemptItem, AttemptMode, AttemptStatus
 from .audit import AuditLog
 from .base import Base, utcnow
 from .certificates import Certificate, CertificateStatus
@@ -21,6 +21,7 @@ from .throttle import ThrottleEvent
 __all__ = [
     "Attempt",
     "AttemptItem",
+    "AttemptMode",
     "AttemptStatus",
     "AuditLog",
     "Base",

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from ..accounts import cohorts as service
@@ -75,7 +76,7 @@ def index():
 def _move_form(cohort: Cohort) -> MoveForm:
     form = MoveForm(prefix="move")
     others = [c for c in db.session.scalars(select(Cohort).order_by(Cohort.name)) if c.id != cohort.id]
-    form.target.choices = [(c.id, c.name) for c in others] + [(0, _("No class"))]
+    form.target.choices = [SelectChoice(c.id, c.name) for c in others] + [SelectChoice(0, _("No class"))]
     return form
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from ..auth.access import roles_required
@@ -34,7 +35,9 @@ class SettingsForm(FlaskForm):
     pass_percent = IntField(_l("Pass mark in percent (1–100)"), validators=[Optional()])
     max_attempts = IntField(_l("Attempts allowed (1–10)"), validators=[Optional()])
     review_policy = SelectField(
-        _l("Trainees see the right answers"), choices=list(REVIEW_LABELS.items()), validate_choice=False
+        _l("Trainees see the right answers"),
+        choices=[SelectChoice(value, label) for value, label in REVIEW_LABELS.items()],
+        validate_choice=False,
     )
     opens_at = LocalMomentField(_l("Opens at (Vietnam time, optional)"))
     closes_at = LocalMomentField(_l("Closes at (Vietnam time, optional)"))

@@ -11,11 +11,12 @@ from ..db import db
 from ..models import AuditLog, Role, User
 from .audit import bp as audit_bp
 from .classes import bp as classes_bp
+from .overrides import bp as overrides_bp
 from .topic_settings import bp as topic_settings_bp
 from .users import bp as users_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (users_bp, audit_bp, classes_bp, topic_settings_bp):
+for child in (users_bp, audit_bp, classes_bp, topic_settings_bp, overrides_bp):
     bp.register_blueprint(child)
 
 

@@ -56,6 +56,7 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
                 "score": best.score if best else None,
                 "max_score": best.max_score if best else None,
                 "passed_on": local_date(min((a.finished_at for a in p.finished if a.passed), default=now)),
+                "override": bool(best and best.is_override),  # recorded by hand (see quiz/overrides.py)
             }
         )
     started = min((a.started_at for p in progress for a in p.attempts), default=now)

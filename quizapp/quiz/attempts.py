@@ -351,15 +351,20 @@ def grade(session: Session, attempt: Attempt, now: datetime) -> Score:
         correct += item.is_correct
     score = Score(correct=correct, total=len(attempt.items), pass_percent=attempt.pass_percent)
     attempt.score, attempt.passed = score.correct, score.passed
+    record_result(session, attempt, now)
+    return score
+
+
+def record_result(session: Session, attempt: Attempt, now: datetime) -> None:
+    """What follows every result, graded or recorded by hand: the report summaries, the certificate."""
     session.flush()
     from ..reports.summary import record_graded_attempt
 
     record_graded_attempt(session, attempt)
-    if score.passed:
+    if attempt.passed:
         from ..certificates.issuance import issue_if_eligible
 
         issue_if_eligible(session, attempt.user_id, now)
-    return score
 
 
 def overdue_ids(session: Session, now: datetime, grace_seconds: int, user_id: int | None = None) -> list[int]:

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import audit_query as log
 from ..auth.access import roles_required
 from ..db import db
 from ..models import AuditLog, Role, User
@@ -28,4 +29,6 @@ def index():
     latest = db.session.scalars(
         select(AuditLog).options(selectinload(AuditLog.actor)).order_by(AuditLog.id.desc()).limit(10)
     ).all()
-    return render_template("admin/index.html", counts=counts, latest=latest)
+    return render_template(
+        "admin/index.html", counts=counts, entries=latest, names=log.target_names(db.session, latest), log=log
+    )

@@ -184,3 +184,16 @@ def test_post_without_csrf_is_400(make_app, make):
     assert cohort_row(app, one.id)[0] == "Lớp 1"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_member_list_exports_through_the_one_writer(app, make, login):
+    one = make.cohort("Lớp 1", code="lop-1")
+    make.user(cohort_id=one.id, full_name="=Lê Thị Mai", position="Bí thư")
+    c = admin_client(app, make, login)
+    response = c.get(f"/admin/classes/{one.id}?format=csv")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="lop-1-')
+    assert response.get_data().startswith(b"\xef\xbb\xbf")
+    text = response.get_data().decode("utf-8-sig")
+    assert "'=Lê Thị Mai" in text and "Phường Đông Vệ" in text and "Bí thư" in text
+    assert c.get(f"/admin/classes/{one.id}?format=xlsx").get_data()[:2] == b"PK"

@@ -15,8 +15,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..audit import record
+from ..exports import Table
+from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..models import Cohort, User
+from ..web import role_label
 
 
 class CohortError(ValueError):
@@ -163,6 +166,23 @@ def move_members(
         detail={"to": target.id if target else None, "to_name": target.name if target else None, "users": ids},
     )
     return len(ids)
+
+
+def members_table(users: Sequence[User]) -> Table:
+    """A class's members as one export sheet."""
+    headers = [_("Full name"), _("Username"), _("Role"), _("Ward or commune"), _("Position"), _("Active")]
+    rows = [
+        [
+            u.full_name,
+            u.username,
+            role_label(u.role),
+            u.ward.full_name if u.ward else "",
+            u.position or "",
+            _("yes") if u.active else _("no"),
+        ]
+        for u in users
+    ]
+    return Table(_("Members"), headers, rows, widths={0: 30, 1: 16, 3: 24, 4: 30})
 
 
 def members(session: Session, cohort_id: int) -> list[User]:

@@ -10,12 +10,14 @@ from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from .. import exports
 from ..accounts import cohorts as service
 from ..auth.access import roles_required
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..models import Cohort, Role
+from ..models import Cohort, Role, utcnow
+from ..web import local_datetime
 from .fields import DayField
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
@@ -89,8 +91,19 @@ def _detail(cohort: Cohort, form: CohortForm, move: MoveForm, status: int = 200)
 @bp.route("/<int:cohort_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def detail(cohort_id: int):
-    """One class: rename it, set its study dates, and see and move its members."""
+    """One class: rename it, set its study dates, and see and move its members (XLSX/CSV list)."""
     cohort = get_cohort_or_404(cohort_id)
+    fmt = request.args.get("format")
+    if request.method == "GET" and fmt in exports.FORMATS:
+        now = utcnow()
+        export = exports.Export(
+            cohort.name,
+            "",
+            local_datetime(now),
+            f"{cohort.code}-{now:%Y%m%d}",
+            [service.members_table(service.members(db.session, cohort.id))],
+        )
+        return exports.response(export, fmt)
     form = CohortForm(obj=cohort)
     if form.validate_on_submit():
         try:

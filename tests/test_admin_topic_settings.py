@@ -301,3 +301,26 @@ def test_post_without_csrf_is_400(make_app, make):
     assert topic_values(app) == before
     with app.app_context():
         db.engine.dispose()
+
+
+def test_migration_takes_the_current_settings_as_the_files_defaults(app, make):
+    """An upgraded database: the columns held what topic.yaml gave, so they become the defaults."""
+    from alembic import command
+
+    from quizapp.migrate import alembic_config
+
+    make.topic(number=1, questions_per_attempt=7, time_limit_minutes=25, review_policy="never")
+    with app.app_context():
+        with db.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "6e4dda1d385a")
+        with db.engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+        topic = db.session.scalar(select(Topic).where(Topic.number == 1))
+        assert topic.quiz_defaults == {
+            "questions_per_attempt": 7,
+            "time_limit_minutes": 25,
+            "pass_percent": 70,
+            "max_attempts": 3,
+            "review_policy": "never",
+        }
+        assert (topic.quiz_overridden, topic.opens_at) == ([], None)

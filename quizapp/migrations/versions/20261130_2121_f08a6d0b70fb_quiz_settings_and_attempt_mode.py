@@ -37,10 +37,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('attempt', schema=None) as batch_op:
-        batch_op.drop_column('mode')
-    with op.batch_alter_table('topic', schema=None) as batch_op:
-        batch_op.drop_column('closes_at')
-        batch_op.drop_column('opens_at')
-        batch_op.drop_column('quiz_overridden')
-        batch_op.drop_column('quiz_defaults')
+    # Plain DROP COLUMN (SQLite >= 3.35 has it): a batch copy of "topic" would drop a table that
+    # other tables reference, which SQLite refuses while foreign keys are enforced.
+    for table, column in [('attempt', 'mode'), ('topic', 'closes_at'), ('topic', 'opens_at'),
+                          ('topic', 'quiz_overridden'), ('topic', 'quiz_defaults')]:
+        op.drop_column(table, column)

@@ -201,9 +201,22 @@ def test_topic_page_says_when_the_quiz_opens(app, make, login):
     page = c.get("/topics/1").get_data(as_text=True)
     assert "Bài kiểm tra của chuyên đề này mở lúc" in page
     assert "Bắt đầu làm bài" not in page
+    assert "Bài kiểm tra mở lúc" in c.get("/").get_data(as_text=True)
     response = c.post("/topics/1/attempts")
     assert response.status_code == 302
     assert "mở lúc" in c.get("/topics/1").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Attempt.id)) is None
+
+
+def test_topic_page_says_the_quiz_has_closed(app, make, login):
+    make.topic(number=1)
+    change(app, closes_at=utcnow() - timedelta(minutes=1))
+    c = login(make.user(), app.test_client())
+    page = c.get("/topics/1").get_data(as_text=True)
+    assert "đã đóng lúc" in page and "Bắt đầu làm bài" not in page
+    assert "Bài kiểm tra đã đóng lúc" in c.get("/").get_data(as_text=True)
+    c.post("/topics/1/attempts")
     with app.app_context():
         assert db.session.scalar(select(Attempt.id)) is None
 

@@ -51,8 +51,10 @@ def dashboard():
     progress = progress_for(db.session, current_user.id)
     certificate = current_certificate(db.session, current_user.id)
     passed = sum(p.passed for p in progress)
+    now = utcnow()
+    windows = {p.topic.id: window_state(p.topic.opens_at, p.topic.closes_at, now) for p in progress}
     return render_template(
-        "learn/dashboard.html", progress=progress, certificate=certificate, passed=passed, now=utcnow()
+        "learn/dashboard.html", progress=progress, certificate=certificate, passed=passed, now=now, windows=windows
     )
 
 

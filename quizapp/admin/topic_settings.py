@@ -79,6 +79,13 @@ def _page(topic: Topic, form: SettingsForm, restore: RestoreForm, status: int = 
     ), status
 
 
+def _flash_saved(changed: dict) -> None:
+    if changed:
+        flash(_("Settings saved; they apply to attempts started from now on."), "success")
+    else:
+        flash(_("Nothing was changed."), "info")
+
+
 def _show_errors(form: FlaskForm, errors: dict) -> None:
     for name, message in errors.items():
         field = getattr(form, name)
@@ -100,12 +107,7 @@ def edit(number: int):
             except service.SettingsError as exc:
                 _show_errors(form, exc.errors)
             else:
-                flash(
-                    _("Settings saved; they apply to attempts started from now on.")
-                    if changed
-                    else _("Nothing was changed."),
-                    "success" if changed else "info",
-                )
+                _flash_saved(changed)
                 return redirect(url_for(".edit", number=number))
         return _page(topic, form, RestoreForm(prefix="restore", formdata=None), 400)
     return _page(topic, form, RestoreForm(prefix="restore", formdata=None))
@@ -124,11 +126,6 @@ def restore(number: int):
         except service.SettingsError as exc:
             form.reason.errors = [exc.errors.get("reason") or str(exc)]
         else:
-            flash(
-                _("Settings saved; they apply to attempts started from now on.")
-                if changed
-                else _("Nothing was changed."),
-                "success" if changed else "info",
-            )
+            _flash_saved(changed)
             return redirect(url_for(".edit", number=number))
     return _page(topic, SettingsForm(obj=topic, formdata=None), form, 400)

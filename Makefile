@@ -18,7 +18,7 @@ setup: $(STAMP) translations
 
 # Compile every area's Vietnamese catalogue (.mo files are build products, not committed).
 translations: $(STAMP)
-	@for d in quizapp/translations quizapp/*/translations; do \
+	@for d in quizapp/translations quizapp/*/translations quizapp/*/translations_*; do \
 	  if [ -d $$d ]; then $(BIN)/pybabel compile -f -d $$d >/dev/null 2>&1 || { $(BIN)/pybabel compile -f -d $$d; exit 1; }; fi; done
 
 run: setup

@@ -63,6 +63,9 @@ def _error(status: int, title: str, message: str):
 
 def init_app(app: Flask) -> None:
     """Register filters, error handlers and headers."""
+    # Imported here, not at the top: the learn package imports half the app, and every area
+    # imports this module for its filters, so a top-level import would make a cycle.
+
     app.register_blueprint(bp)
     app.add_template_filter(score10)
     app.add_template_filter(percent)

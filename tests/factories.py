@@ -89,6 +89,14 @@ class Factories:
             s.flush()
             return Ref(id=user.id, username=user.username)
 
+    def cohort(self, name: str = "Lớp 1", **fields) -> Ref:
+        """A class (cohort) named ``name``; ``starts_on``/``ends_on`` optional."""
+        with self.app.app_context(), write_transaction() as s:
+            cohort = Cohort(code=fields.pop("code", f"lop-{next(_counter)}"), name=name, **fields)
+            s.add(cohort)
+            s.flush()
+            return Ref(id=cohort.id)
+
     def topic(self, number: int = 1, sections: int = 2, per_section: int = 5, types=("single",), **settings) -> Ref:
         """A topic with ``sections`` sections of ``per_section`` questions each.
 

@@ -13,7 +13,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 
 
 def catalogues():
-    return sorted(PACKAGE.glob("**/translations/vi/LC_MESSAGES/messages.po"))
+    return sorted(PACKAGE.glob("**/translations*/vi/LC_MESSAGES/messages.po"))
 
 
 def translated() -> dict:

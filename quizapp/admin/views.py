@@ -6,16 +6,20 @@ from flask import Blueprint, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import audit_query as log
 from ..auth.access import roles_required
 from ..db import db
 from ..models import AuditLog, Role, User
 from .audit import bp as audit_bp
+from .classes import bp as classes_bp
+from .overrides import bp as overrides_bp
 from .roster import bp as roster_bp
 from .slips import bp as slips_bp
+from .topic_settings import bp as topic_settings_bp
 from .users import bp as users_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (users_bp, roster_bp, slips_bp, audit_bp):
+for child in (users_bp, roster_bp, slips_bp, audit_bp, classes_bp, topic_settings_bp, overrides_bp):
     bp.register_blueprint(child)
 
 
@@ -27,4 +31,6 @@ def index():
     latest = db.session.scalars(
         select(AuditLog).options(selectinload(AuditLog.actor)).order_by(AuditLog.id.desc()).limit(10)
     ).all()
-    return render_template("admin/index.html", counts=counts, latest=latest)
+    return render_template(
+        "admin/index.html", counts=counts, entries=latest, names=log.target_names(db.session, latest), log=log
+    )

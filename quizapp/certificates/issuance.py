@@ -54,9 +54,11 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
                 "score": best.score if best else None,
                 "max_score": best.max_score if best else None,
                 "passed_on": local_day(min((a.finished_at for a in p.finished if a.passed), default=now)),
+                "override": bool(best and best.is_override),  # recorded by hand (see quiz/overrides.py)
             }
         )
     started = min((a.started_at for p in progress for a in p.attempts), default=now)
+    cohort = user.cohort
     course = session.get(Course, 1)
     return {
         "full_name": user.full_name,
@@ -67,6 +69,9 @@ def snapshot_for(session: Session, user: User, now: datetime) -> dict:
         "course": course.title if course else "",
         "started_on": local_day(started),
         "completed_on": local_day(now),
+        # The study period printed on the certificate: the class's dates when an admin set them.
+        "studied_from": cohort.starts_on.isoformat() if cohort and cohort.starts_on else local_day(started),
+        "studied_to": cohort.ends_on.isoformat() if cohort and cohort.ends_on else local_day(now),
         "topics": topics,
     }
 

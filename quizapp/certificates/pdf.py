@@ -195,9 +195,12 @@ def _identity(pdf: FPDF, snap: dict[str, Any], words: dict[str, str]) -> None:
     pdf.set_font(FONT, "", LAYOUT.text_size)
     pdf.set_xy((LAYOUT.width - LAYOUT.body_width) / 2, LAYOUT.details_y + 7)
     pdf.multi_cell(LAYOUT.body_width, 5.6, nfc(words["body"]), align="C")
+    # Certificates issued before classes had dates hold only the first attempt and completion days.
+    studied_from = snap.get("studied_from") or snap.get("started_on")
+    studied_to = snap.get("studied_to") or snap.get("completed_on")
     dates = (
-        f"Thời gian học: từ ngày {vn_date(snap['started_on'])} đến ngày {vn_date(snap['completed_on'])}"
-        if snap.get("started_on") and snap.get("completed_on")
+        f"Thời gian học: từ ngày {vn_date(studied_from)} đến ngày {vn_date(studied_to)}"
+        if studied_from and studied_to
         else ""
     )
     _centered(pdf, 0, pdf.get_y() + 1.5, LAYOUT.width, dates, LAYOUT.text_size - 1, "I")

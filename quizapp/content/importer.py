@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..audit import record
 from ..models import Course, Question, QuestionStatus, QuestionVersion, Section, Topic
+from ..quiz.settings import apply_file_settings
 from .loader import CourseSpec, TopicSpec
 
 
@@ -28,12 +29,18 @@ class ImportReport:
     unchanged: int = 0
     retired: int = 0
     per_topic: dict[int, int] = field(default_factory=dict)
+    #: Topic number -> quiz settings left at the value an admin set in the browser.
+    kept_settings: dict[int, list[str]] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.topics} topics, {self.sections} sections; questions: {self.created} new, "
             f"{self.new_versions} changed, {self.unchanged} unchanged, {self.retired} retired"
         )
+        if self.kept_settings:
+            kept = ", ".join(f"topic {n}: {', '.join(names)}" for n, names in sorted(self.kept_settings.items()))
+            text += f"; quiz settings changed by an admin kept ({kept})"
+        return text
 
 
 def import_course(session: Session, spec: CourseSpec, actor_id: int | None = None) -> ImportReport:
@@ -62,11 +69,9 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
         topic = Topic(number=spec.number)
         session.add(topic)
     topic.slug, topic.title, topic.summary, topic.intro_md = spec.slug, spec.title, spec.summary, spec.intro_md
-    topic.questions_per_attempt = spec.quiz["questions"]
-    topic.time_limit_minutes = spec.quiz["time_limit_minutes"]
-    topic.pass_percent = spec.quiz["pass_percent"]
-    topic.max_attempts = spec.quiz["max_attempts"]
-    topic.review_policy = spec.quiz["review"]
+    kept = apply_file_settings(topic, spec.quiz)  # settings an admin changed in the browser stay
+    if kept:
+        report.kept_settings[spec.number] = kept
     topic.active = True
     session.flush()
     report.topics += 1

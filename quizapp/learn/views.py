@@ -12,6 +12,7 @@ from ..certificates.issuance import current_certificate
 from ..course import progress_for
 from ..db import db, write_transaction
 from ..models import LessonView, utcnow
+from ..quiz.settings import window_state
 from ..quiz.settle import settle_overdue
 from .access import get_topic_or_404
 
@@ -43,8 +44,10 @@ def dashboard():
     progress = progress_for(db.session, current_user.id)
     certificate = current_certificate(db.session, current_user.id)
     passed = sum(p.passed for p in progress)
+    now = utcnow()
+    windows = {p.topic.id: window_state(p.topic.opens_at, p.topic.closes_at, now) for p in progress}
     return render_template(
-        "learn/dashboard.html", progress=progress, certificate=certificate, passed=passed, now=utcnow()
+        "learn/dashboard.html", progress=progress, certificate=certificate, passed=passed, now=now, windows=windows
     )
 
 
@@ -57,7 +60,11 @@ def topic(number: int):
     settle_overdue(current_user.id)
     progress = next(p for p in progress_for(db.session, current_user.id) if p.topic.id == topic.id)
     sections = [s for s in topic.sections if s.active]
-    return render_template("learn/topic.html", topic=topic, sections=sections, progress=progress, now=utcnow())
+    now = utcnow()
+    window = window_state(topic.opens_at, topic.closes_at, now)
+    return render_template(
+        "learn/topic.html", topic=topic, sections=sections, progress=progress, now=now, window=window
+    )
 
 
 @bp.route("/results")

@@ -3,7 +3,7 @@
 # The review policy is a quiz rule (quiz/rules.py); it is re-exported here beside the Topic column it fills.
 from ..quiz.rules import ReviewPolicy
 from .accounts import Cohort, Role, User, Ward
-from .attempts import Attempt, AttemptItem, AttemptStatus
+from .attempts import Attempt, AttemptItem, AttemptMode, AttemptStatus
 from .audit import AuditLog
 from .base import Base, utcnow
 from .certificates import Certificate, CertificateStatus
@@ -23,6 +23,7 @@ from .transient import RosterUpload, SlipBatch
 __all__ = [
     "Attempt",
     "AttemptItem",
+    "AttemptMode",
     "AttemptStatus",
     "AuditLog",
     "Base",

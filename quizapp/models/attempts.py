@@ -23,6 +23,14 @@ class AttemptStatus(StrEnum):
     TIMED_OUT = "timed_out"
 
 
+class AttemptMode(StrEnum):
+    """How a result came about: a quiz taken in the browser, or a result an admin recorded by hand."""
+
+    ONLINE = "online"
+    #: Recorded by an admin (e.g. a paper test) with a reason in the audit log; it has no items.
+    OVERRIDE = "override"
+
+
 class Attempt(Base):
     """One sitting of a topic's quiz. The paper (items) is fixed when it starts."""
 
@@ -60,6 +68,8 @@ class Attempt(Base):
     pass_percent: Mapped[int]
     #: Highest save sequence number accepted so far (clients continue from it).
     last_seq: Mapped[int] = mapped_column(default=0)
+    #: "online" or "override" (see AttemptMode); reports and certificates treat both alike.
+    mode: Mapped[str] = mapped_column(sa.String(20), default=AttemptMode.ONLINE, server_default=AttemptMode.ONLINE)
 
     user: Mapped[User] = relationship()
     topic: Mapped[Topic] = relationship()
@@ -68,6 +78,10 @@ class Attempt(Base):
     @property
     def is_open(self) -> bool:
         return self.status == AttemptStatus.OPEN
+
+    @property
+    def is_override(self) -> bool:
+        return self.mode == AttemptMode.OVERRIDE
 
     @property
     def percent(self) -> float | None:

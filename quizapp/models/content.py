@@ -53,6 +53,14 @@ class Topic(Base):
     max_attempts: Mapped[int] = mapped_column(default=DEFAULTS.max_attempts)
     #: A ReviewPolicy value.
     review_policy: Mapped[str] = mapped_column(sa.String(30), default=DEFAULTS.review)
+    #: The quiz settings as topic.yaml last gave them (see quiz/settings.py); the columns above
+    #: hold the settings in force, which differ where an admin changed them in the browser.
+    quiz_defaults: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    #: Names of the settings an admin changed in the browser: `content import` leaves them alone.
+    quiz_overridden: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    #: Optional window (UTC) outside which no new attempt starts; open attempts run to their end.
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
     #: Inactive topics are hidden and do not count towards completion.
     active: Mapped[bool] = mapped_column(default=True)
 

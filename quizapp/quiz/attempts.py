@@ -28,10 +28,12 @@ from ..models import (
     QuestionVersion,
     Topic,
 )
+from ..web import local_datetime
 from . import draw as drawing
 from .finish import finish_attempt
 from .question_types import QUESTION_TYPES, to_authored
 from .rules import accepts_writes
+from .settings import window_state
 
 
 class QuizError(Exception):
@@ -124,8 +126,9 @@ def start_or_resume(
 ) -> tuple[Attempt, bool]:
     """Return the trainee's open attempt at ``topic``, or start a new one. ``(attempt, created)``.
 
-    An open attempt past deadline + grace is closed (graded) first. Raises AttemptLimitReached
-    when every attempt is used and TopicUnavailable when the bank is empty.
+    An open attempt past deadline + grace is closed (graded) first. Raises TopicUnavailable
+    outside the topic's open/close window or when the bank is empty, and AttemptLimitReached
+    when every attempt is used.
     """
     current = open_attempt(session, user_id, topic.id)
     if current is not None:
@@ -133,6 +136,7 @@ def start_or_resume(
             current = None
         else:
             return current, False
+    _check_window(topic, now)
     used = session.scalar(
         select(func.count()).select_from(Attempt).where(Attempt.user_id == user_id, Attempt.topic_id == topic.id)
     )
@@ -170,6 +174,18 @@ def start_or_resume(
     session.add(attempt)
     session.flush()
     return attempt, True
+
+
+def _check_window(topic: Topic, now: datetime) -> None:
+    """Refuse a new attempt outside the topic's open/close window (an open attempt may still be resumed)."""
+    state = window_state(topic.opens_at, topic.closes_at, now)
+    if state == "open":
+        return
+    if state == "before":
+        raise TopicUnavailable(_l("The quiz of this topic opens on %(when)s.", when=local_datetime(topic.opens_at)))
+    raise TopicUnavailable(
+        _l("The quiz of this topic closed on %(when)s: no new attempt can start.", when=local_datetime(topic.closes_at))
+    )
 
 
 def _check_open(status: str, deadline: datetime, now: datetime, grace_seconds: int) -> None:

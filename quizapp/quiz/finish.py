@@ -24,8 +24,13 @@ from .rules import Score
 def finish_attempt(session: Session, attempt: Attempt, now: datetime) -> Score:
     """Mark a claimed attempt, record it in the report summaries and issue the certificate if due."""
     score = mark(attempt)
+    record_result(session, attempt, now)
+    return score
+
+
+def record_result(session: Session, attempt: Attempt, now: datetime) -> None:
+    """What follows every result, marked or recorded by hand (quiz/overrides.py): summaries, then certificate."""
     session.flush()
     record_graded_attempt(session, attempt)
-    if score.passed:
+    if attempt.passed:
         issue_if_eligible(session, attempt.user_id, now)
-    return score

@@ -85,10 +85,11 @@ def trainee_table(user: User, attempts: list[Attempt]) -> Table:
         _("Questions"),
         _("Score (10-point)"),
         _("Result"),
+        _("How"),
     ]
     rows = []
     for a in attempts:
-        minutes = (a.finished_at - a.started_at).total_seconds() / 60 if a.finished_at else None
+        minutes = (a.finished_at - a.started_at).total_seconds() / 60 if a.finished_at and not a.is_override else None
         result = _("Passed") if a.passed else (_("Not passed") if a.score is not None else _("In progress"))
         rows.append(
             [
@@ -101,6 +102,7 @@ def trainee_table(user: User, attempts: list[Attempt]) -> Table:
                 a.max_score,
                 _r(a.grade10),
                 result,
+                _("recorded by hand") if a.is_override else _("online"),
             ]
         )
     return Table(_("Attempts"), headers, rows)

@@ -13,6 +13,8 @@ from ..db import db
 from ..i18n import gettext as _
 from ..models import Role, utcnow
 from ..pagination import Page
+from ..quiz.overrides import TAKERS as OVERRIDE_TAKERS
+from ..quiz.overrides import overridden_pairs, override_notes
 from . import item_queries, present, queries, tables
 from .access import get_topic_for_analysis_or_404, get_trainee_or_404, get_ward_or_404, own_ward_code
 from .filters import parse_filter
@@ -113,6 +115,7 @@ def ward(code: str):
         cohorts=cohorts,
         present=present,
         sees_all=is_staff(current_user),
+        overridden=overridden_pairs(db.session, [tr.user.id for tr in trainees]),
     )
 
 
@@ -131,7 +134,14 @@ def trainee(user_id: int):
             [tables.trainee_table(user, attempts)],
             fmt,
         )
-    return render_template("reports/trainee.html", user=user, attempts=attempts, sees_all=is_staff(current_user))
+    return render_template(
+        "reports/trainee.html",
+        user=user,
+        attempts=attempts,
+        sees_all=is_staff(current_user),
+        notes=override_notes(db.session, user.id),
+        can_override=current_user.has_role(Role.ADMIN) and user.role in OVERRIDE_TAKERS,
+    )
 
 
 @bp.route("/topics/<int:number>")

@@ -125,5 +125,42 @@ def test_accounts_admin_pages(live_app, browser, tmp_path):
     page.click("#submit")
     page.wait_for_url(re.compile(r"/admin/users/slips/[^/]+$"))
     found["slips"] = violations(page)
+
+
+def test_admin_area_pages(live_app, browser):
+    """Classes, quiz settings (also with errors shown), a score override and the audit log."""
+    app, base = live_app
+    make = Factories(app)
+    make.topic(number=1)
+    cohort = make.cohort("Lớp 1")
+    trainee = make.user(cohort_id=cohort.id)
+    staff = make.user(role="admin", ward=None)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    log_in(page, base, staff.username)
+    found = {}
+    page.goto(f"{base}/admin/trainees/{trainee.id}/override")
+    found["override"] = violations(page)
+    page.fill("#score", "9")
+    page.fill("#max_score", "10")
+    page.fill("#reason", "Thi trên giấy")
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"/reports/trainees/\d+$"))
+    found["trainee with override"] = violations(page)
+    page.goto(f"{base}/admin/topics/1/settings")
+    found["settings"] = violations(page)
+    page.fill("#time_limit_minutes", "500")
+    page.click("#submit")
+    assert page.locator(".error").count() >= 2  # the range and the missing reason
+    found["settings with errors"] = violations(page)
+    for name, url in [
+        ("classes", "/admin/classes"),
+        ("class", f"/admin/classes/{cohort.id}"),
+        ("topics", "/admin/topics"),
+        ("audit", "/admin/audit"),
+    ]:
+        page.goto(base + url)
+        assert page.title(), url
+        found[name] = violations(page)
     context.close()
     assert {page: v for page, v in found.items() if v} == {}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from wtforms import DateField, DateTimeLocalField, IntegerField
 
 from ..i18n import lazy_gettext as _l
-from ..reports.filters import LOCAL_TZ
+from ..timezone import LOCAL_ZONE as LOCAL_TZ
 
 
 class IntField(IntegerField):

@@ -17,7 +17,7 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..models import Role, Topic, User, utcnow
 from ..quiz import overrides as service
-from ..quiz.progress import active_topics
+from ..course import active_topics
 from .fields import IntField
 
 bp = Blueprint("overrides", __name__, url_prefix="/trainees")

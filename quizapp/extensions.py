@@ -44,7 +44,21 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        """The logged-in user, with their ward, loaded once per request.
+
+        Detached from the session so that a write transaction's commit does not expire it, which
+        would load it a second time (autosave, submit). So only the columns and ``ward`` are at
+        hand: load anything else (cohort) by id.
+        """
+        from sqlalchemy import select
+        from sqlalchemy.orm import joinedload
+
         from .db import db
         from .models import User
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if not user_id.isdigit():
+            return None
+        user = db.session.scalar(select(User).where(User.id == int(user_id)).options(joinedload(User.ward)))
+        if user is not None:
+            db.session.expunge(user)
+        return user

@@ -149,6 +149,12 @@ def main() -> None:
         page_url, save_url = f"/attempts/{attempt}", f"/attempts/{attempt}/answers"
         client.get(page_url)  # warm the caches a running server has warm
 
+        response, statements = log.measure(lambda: client.get("/healthz"))
+        timer = Timer(False)
+        for _ in range(args.repeat):
+            timer(lambda: client.get("/healthz"))
+        show("GET /healthz (for scale)", statements, timer.seconds / timer.calls, args.statements)
+
         response, statements = log.measure(lambda: client.get(page_url))
         assert response.status_code == 200, response.status_code
         timer = Timer(args.profile == "page")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..db import db, write_transaction
 from ..i18n import gettext as _
@@ -15,7 +16,7 @@ from ..learn import get_topic_or_404
 from ..models import Attempt, AttemptItem, ReviewPolicy, Role, utcnow
 from ..quiz.progress import progress_for
 from . import attempts as service
-from .question_types import QUESTION_TYPES, to_display
+from . import fragments
 from .rules import accepts_writes, seconds_left, write_deadline
 from .settle import settle_overdue
 
@@ -26,17 +27,17 @@ def _grace() -> int:
     return int(current_app.config["QUIZ_GRACE_SECONDS"])
 
 
-def get_attempt_or_404(attempt_id: int, owner=None, for_review: bool = False) -> Attempt:
-    """The attempt, if ``owner`` may see it.
+#: What most views need of an attempt: its items and the question versions they show.
+WITH_ITEMS = (selectinload(Attempt.items).selectinload(AttemptItem.question_version),)
+
+
+def get_attempt_or_404(attempt_id: int, owner=None, for_review: bool = False, load=WITH_ITEMS) -> Attempt:
+    """The attempt, if ``owner`` may see it, loaded with the ``load`` options.
 
     404 when it does not exist or belongs to someone else (so ids cannot be probed). With
     ``for_review``, instructors and admins see any attempt and ward managers their ward's.
     """
-    attempt = db.session.scalar(
-        select(Attempt)
-        .where(Attempt.id == attempt_id)
-        .options(selectinload(Attempt.items).selectinload(AttemptItem.question_version))
-    )
+    attempt = db.session.scalar(select(Attempt).where(Attempt.id == attempt_id).options(*load))
     if attempt is None:
         abort(404)
     if owner is not None and attempt.user_id != owner.id:
@@ -76,37 +77,23 @@ def start(number: int):
 @login_required
 def take(attempt_id: int):
     """The paper: questions in the drawn order, options shuffled, saved answers checked."""
-    attempt = get_attempt_or_404(attempt_id, owner=current_user)
+    # The topic with the attempt; the questions come as cached HTML (fragments.py), not as rows.
+    attempt = get_attempt_or_404(attempt_id, owner=current_user, load=(joinedload(Attempt.topic),))
     now = utcnow()
     if attempt.is_open and not accepts_writes(attempt.deadline_at, now, _grace()):
         settle_overdue(current_user.id)  # closed now, graded with its saved answers
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     if not attempt.is_open:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
-    items = [_item_view(item) for item in attempt.items]
     return render_template(
         "quiz/take.html",
         attempt=attempt,
-        items=items,
+        paper=fragments.paper(db.session, attempt.id, str(get_locale())),
         now=now,
         seconds_left=seconds_left(attempt.deadline_at, now),
         write_deadline=write_deadline(attempt.deadline_at, _grace()),
         form=FlaskForm(),
     )
-
-
-def _item_view(item: AttemptItem) -> dict:
-    """What the page may know of an item: text and options in display order, no correctness."""
-    version = item.question_version
-    return {
-        "position": item.position,
-        "text": version.text,
-        "type": version.type,
-        "multiple": QUESTION_TYPES[version.type].multiple_choice,
-        "options": [version.options[i]["text"] for i in item.option_order],
-        "selected": to_display(item.option_order, item.selected),
-        "seq": item.seq,
-    }
 
 
 def _posted_answers(attempt: Attempt) -> dict[int, list[int]]:

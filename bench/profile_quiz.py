@@ -127,7 +127,7 @@ class Timer:
 
     def report(self) -> None:
         if self.profiler:
-            pstats.Stats(self.profiler).sort_stats("cumulative").print_stats(50)
+            pstats.Stats(self.profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(50)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Flask, request, session
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -50,15 +52,22 @@ def init_app(app: Flask) -> None:
         would load it a second time (autosave, submit). So only the columns and ``ward`` are at
         hand: load anything else (cohort) by id.
         """
-        from sqlalchemy import select
-        from sqlalchemy.orm import joinedload
-
         from .db import db
-        from .models import User
 
         if not user_id.isdigit():
             return None
-        user = db.session.scalar(select(User).where(User.id == int(user_id)).options(joinedload(User.ward)))
+        user = db.session.scalar(_user_statement(), {"user_id": int(user_id)})
         if user is not None:
             db.session.expunge(user)
         return user
+
+
+@cache
+def _user_statement():
+    """The logged-in user's query, built once (it runs on every request)."""
+    from sqlalchemy import bindparam, select
+    from sqlalchemy.orm import joinedload
+
+    from .models import User
+
+    return select(User).where(User.id == bindparam("user_id")).options(joinedload(User.ward))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..i18n import gettext as _
@@ -24,7 +24,7 @@ from .question_types import QUESTION_TYPES, to_display
 #: Markers for the parts each attempt fills in. Escaped text never contains "<", so only the
 #: template can have put them there.
 SLOT = {name: Markup(f"<@{name}@>") for name in ("position", "label", "seq", "index", "checked")}
-#: Fragments kept per worker before the cache starts afresh (a course has a few hundred versions).
+#: Entries kept per worker before the cache starts afresh (a course has a few hundred versions).
 MAX_CACHED = 5000
 
 
@@ -39,23 +39,53 @@ class Fragment:
 
 @dataclass(frozen=True)
 class Paper:
-    """An attempt's questions as HTML, in paper order, and how many there are."""
+    """An attempt's questions as HTML, in paper order, how many there are, and the page's texts."""
 
     html: Markup
     count: int
+    #: The page's fixed texts in its language (templates/quiz/_question.html, ``page_texts``).
+    texts: Markup
 
 
-def _cache() -> dict[tuple[int, str], Fragment]:
+#: The paper's lines, built once: building a statement costs more than running it.
+_ITEMS = (
+    select(
+        AttemptItem.position,
+        AttemptItem.question_version_id,
+        AttemptItem.option_order,
+        AttemptItem.selected,
+        AttemptItem.seq,
+    )
+    .where(AttemptItem.attempt_id == bindparam("attempt_id"))
+    .order_by(AttemptItem.position)
+)
+
+
+def _cache() -> dict:
+    """This app's cache: (version id, language) -> Fragment, and per language labels and texts."""
     return current_app.extensions.setdefault("quiz_fragments", {})
 
 
+def _macros():
+    return current_app.jinja_env.get_template("quiz/_question.html").module
+
+
 def _label(language: str, position: int) -> str:
-    """ "Question 3" in ``language``, escaped: cached too, as twenty translations add up."""
-    labels = current_app.extensions.setdefault("quiz_labels", {})
-    label = labels.get((language, position))
+    """'Question 3' in ``language``, escaped: cached too, as twenty translations add up."""
+    cache = _cache()
+    label = cache.get(("label", language, position))
     if label is None:
-        label = labels[language, position] = str(escape(_("Question %(n)d", n=position)))
+        label = cache["label", language, position] = str(escape(_("Question %(n)d", n=position)))
     return label
+
+
+def page_texts(language: str) -> Markup:
+    """The quiz page's fixed messages for its script, in ``language``."""
+    cache = _cache()
+    texts = cache.get(("texts", language))
+    if texts is None:
+        texts = cache["texts", language] = Markup(str(_macros().page_texts()))
+    return texts
 
 
 def fragments(session: Session, version_ids: Iterable[int], language: str) -> dict[int, Fragment]:
@@ -66,7 +96,7 @@ def fragments(session: Session, version_ids: Iterable[int], language: str) -> di
     if missing:
         if len(cache) + len(missing) > MAX_CACHED:
             cache.clear()
-        macros = current_app.jinja_env.get_template("quiz/_question.html").module
+        macros = _macros()
         rows = session.execute(
             select(QuestionVersion.id, QuestionVersion.type, QuestionVersion.text, QuestionVersion.options).where(
                 QuestionVersion.id.in_(missing)
@@ -84,17 +114,7 @@ def fragments(session: Session, version_ids: Iterable[int], language: str) -> di
 
 def paper(session: Session, attempt_id: int, language: str) -> Paper:
     """The attempt's questions with its option order and saved answers, from cached fragments."""
-    items = session.execute(
-        select(
-            AttemptItem.position,
-            AttemptItem.question_version_id,
-            AttemptItem.option_order,
-            AttemptItem.selected,
-            AttemptItem.seq,
-        )
-        .where(AttemptItem.attempt_id == attempt_id)
-        .order_by(AttemptItem.position)
-    ).all()
+    items = session.execute(_ITEMS, {"attempt_id": attempt_id}).all()
     found = fragments(session, (item.question_version_id for item in items), language)
     parts = []
     for item in items:
@@ -114,4 +134,4 @@ def paper(session: Session, attempt_id: int, language: str) -> Paper:
                 .replace(SLOT["checked"], "checked" if index in checked else "")
             )
         parts.append(fragment.tail.replace(SLOT["position"], position))
-    return Paper(Markup("".join(parts)), len(items))
+    return Paper(Markup("".join(parts)), len(items), page_texts(language))

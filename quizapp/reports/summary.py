@@ -58,24 +58,30 @@ def record_graded_attempt(session: Session, attempt: Attempt) -> None:
     )
     stats, options = item_rows(attempt)
     # Rows go in key order, so concurrent gradings on PostgreSQL lock shared rows in the same
-    # order and cannot deadlock; one multi-row statement per table.
+    # order and cannot deadlock. One single-row statement run for many rows (executemany): a
+    # multi-row VALUES would be compiled anew for every attempt, and compiling cost more than
+    # the writes.
     if stats:
-        stmt = _insert(session, STAT).values(sorted(stats.values(), key=lambda r: r["question_version_id"]))
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[STAT.c.question_version_id],
-                set_={c: STAT.c[c] + stmt.excluded[c] for c in SUMS},
-            )
-        )
+        session.execute(_item_stat_upsert(session), sorted(stats.values(), key=lambda r: r["question_version_id"]))
     if options:
         rows = [{"question_version_id": v, "option_index": i, "chosen": k} for (v, i), k in sorted(options.items())]
-        stmt = _insert(session, OPTION).values(rows)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[OPTION.c.question_version_id, OPTION.c.option_index],
-                set_={"chosen": OPTION.c.chosen + stmt.excluded.chosen},
-            )
-        )
+        session.execute(_option_stat_upsert(session), rows)
+
+
+def _item_stat_upsert(session: Session):
+    stmt = _insert(session, STAT)
+    return stmt.on_conflict_do_update(
+        index_elements=[STAT.c.question_version_id],
+        set_={c: STAT.c[c] + stmt.excluded[c] for c in SUMS},
+    )
+
+
+def _option_stat_upsert(session: Session):
+    stmt = _insert(session, OPTION)
+    return stmt.on_conflict_do_update(
+        index_elements=[OPTION.c.question_version_id, OPTION.c.option_index],
+        set_={"chosen": OPTION.c.chosen + stmt.excluded.chosen},
+    )
 
 
 def _empty_stat(version_id: int) -> dict:

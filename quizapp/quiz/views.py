@@ -168,9 +168,10 @@ def _json_answer(data) -> tuple[int, list[int], int]:
 @login_required
 def submit(attempt_id: int):
     """Submit (grade once); answers in the form are the page's final state."""
-    attempt = get_attempt_or_404(attempt_id, owner=current_user)
     try:
         with write_transaction() as session:
+            # Loaded inside the transaction: loaded before, its commit would expire it all.
+            attempt = get_attempt_or_404(attempt_id, owner=current_user)
             answers = _posted_answers(attempt) if request.form.get("with_answers") else None
             result = service.submit(session, attempt, utcnow(), _grace(), answers)
     except service.QuizError as exc:

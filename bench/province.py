@@ -4,9 +4,10 @@ What it does (loopback only, bounded in time by --max-seconds):
 1. builds a throwaway instance (the real course) with N trainees sharing one password hash, and
    starts gunicorn with sync workers as the README deploys it;
 2. login: the trainees log in through the real form as they arrive, --login-concurrency at a
-   time (the password hash is deliberately slow, ~70 ms of CPU, so this is reported on its own);
-3. the quiz: every trainee starts topic 1 at a random moment within --window seconds (lesson
-   page, start, the quiz page), saves 20 answers one question at a time with a think time of
+   time, and open the topic's page (the password hash is deliberately slow, ~70 ms of CPU, so
+   this is reported on its own);
+3. the quiz: every trainee presses Start at a random moment within --window seconds (the start,
+   then the quiz page it leads to), saves 20 answers one question at a time with a think time of
    --think seconds before each, submits, and opens the review. Every acknowledgement is checked
    (status, ``ok``, ``accepted``, the sequence number echoed);
 4. at the end, checks in the database that every acknowledged answer is there as acknowledged
@@ -188,12 +189,13 @@ class Trainee:
         if final != "/":
             self.tally.fail("login", f"landed on {final}")
             raise Failed
+        # The topic page, open on the phone while the class waits for the signal to start.
+        page, _ = await self.request("lesson page", "GET", "/topics/1", 200)
+        self.token = TOKEN_FORM.search(page).group(1)
 
     async def sit(self, delay: float, think: tuple[float, float]) -> None:
         """Start at ``delay``, answer 20 questions with think time, submit, review."""
         await asyncio.sleep(delay)
-        page, _ = await self.request("lesson page", "GET", "/topics/1", 200)
-        self.token = TOKEN_FORM.search(page).group(1)
         t0 = time.perf_counter()
         page, final = await self.request("start", "POST", "/topics/1/attempts", 200, data={"csrf_token": self.token})
         self.tally.latency["start + quiz page"].append(time.perf_counter() - t0)

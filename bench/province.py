@@ -114,12 +114,13 @@ class RSSWatch(threading.Thread):
 
     def __init__(self, master: int):
         super().__init__(daemon=True)
-        self.master, self.peak, self.done = master, {}, threading.Event()
+        self.master, self.peak, self.cpu, self.done = master, {}, {}, threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(1.0):
             for pid in self.workers():
                 self.peak[pid] = max(self.peak.get(pid, 0), rss_mb(pid))
+                self.cpu[pid] = cpu_seconds(pid) or self.cpu.get(pid, 0.0)
 
     def workers(self) -> list[int]:
         try:
@@ -136,6 +137,15 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -395,6 +405,10 @@ def main() -> None:
     print(f"submitted attempts: {len(tally.submitted)}; not graded in the database: {ungraded}")
     print(f"generator CPU: {cpu:.1f} s over {wall:.1f} s = {100 * cpu / wall:.0f} % of one core")
     print("worker peak RSS: " + ", ".join(f"{mb:.0f} MB" for mb in sorted(watch.peak.values())))
+    print(
+        f"worker CPU: {', '.join(f'{s:.0f} s' for s in sorted(watch.cpu.values()))} over the {wall:.0f} s run"
+        f" ({100 * sum(watch.cpu.values()) / wall / os.cpu_count():.0f} % of the machine's {os.cpu_count()} cores)"
+    )
     verdicts = {
         "0 failed requests": failed == 0,
         "0 acknowledged answers missing": missing == 0,

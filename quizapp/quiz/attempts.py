@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import lazy_gettext as _l
@@ -153,18 +153,18 @@ def start_or_resume(
         max_score=len(chosen),
         pass_percent=topic.pass_percent,
     )
-    for position, entry in enumerate(chosen, start=1):
-        version = versions[entry.version_id]
-        qtype = QUESTION_TYPES[version.type]
-        attempt.items.append(
-            AttemptItem(
-                position=position,
-                question_version=version,  # set the object, not just the id: grading needs it
-                option_order=drawing.option_order(len(version.options), qtype.fixed_order, rng),
-            )
-        )
     session.add(attempt)
     session.flush()
+    # The paper in one multi-row INSERT (the unit of work would send one per item); the
+    # attempt's ``items`` load on first use, in this transaction if need be.
+    rows = []
+    for position, entry in enumerate(chosen, start=1):
+        version = versions[entry.version_id]
+        order = drawing.option_order(len(version.options), QUESTION_TYPES[version.type].fixed_order, rng)
+        rows.append(
+            {"attempt_id": attempt.id, "position": position, "question_version_id": version.id, "option_order": order}
+        )
+    session.execute(insert(AttemptItem), rows)
     return attempt, True
 
 

@@ -11,8 +11,9 @@ What it does (loopback only, bounded in time):
    - POST /attempts/<id>/answers: autosave with ever newer sequence numbers;
    - POST /attempts/<id>/submit: each request submits (and grades) a different open attempt,
      until the pool of N x 5 attempts runs out (then that wrk thread stops, and it is said);
-4. prints requests/s, latency percentiles, errors and the ratio of each to the ceiling against
-   the issue's targets, then checks in the database the answers saved and the attempts graded.
+4. prints requests/s, latency percentiles, errors, the workers' CPU per request and the ratio of
+   each to the ceiling against the issue's targets, then checks in the database the answers saved
+   and the attempts graded.
 
 Usage: .venv/bin/python bench/quiz_load.py [--trainees 400] [--seconds 15] [--submit-seconds 5]
        [--connections 50] [--workers 2]
@@ -209,6 +210,15 @@ def parse_wrk(out: str) -> dict:
     }
 
 
+def workers_cpu(master: int) -> float:
+    """User + system CPU seconds used so far by gunicorn's workers."""
+    total = 0.0
+    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def start_server(folder: Path, env: dict, port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
@@ -269,25 +279,31 @@ def main() -> None:
             scripts[name].write_text(lua % {"sessions": data, "threads": threads})
         common = ["-t", str(threads), "-c", str(args.connections), "--latency"]
         run = [*common, "-d", f"{args.seconds}s"]
-        results = {
-            "GET /healthz (ceiling)": parse_wrk(wrk([*run, f"{base}/healthz"])),
-            "quiz page": parse_wrk(wrk([*run, "-s", str(scripts["page"]), base])),
-            "autosave": parse_wrk(wrk([*run, "-s", str(scripts["save"]), base])),
-            "submit": parse_wrk(wrk([*common, "-d", f"{args.submit_seconds}s", "-s", str(scripts["submit"]), base])),
-        }
+        submit_run = [*common, "-d", f"{args.submit_seconds}s"]
+        results = {}
+        for name, wrk_args in (
+            ("GET /healthz (ceiling)", [*run, f"{base}/healthz"]),
+            ("quiz page", [*run, "-s", str(scripts["page"]), base]),
+            ("autosave", [*run, "-s", str(scripts["save"]), base]),
+            ("submit", [*submit_run, "-s", str(scripts["submit"]), base]),
+        ):
+            cpu = workers_cpu(server.pid)
+            results[name] = parse_wrk(wrk(wrk_args))
+            # The workers' own CPU per request: steadier than req/s on a shared machine.
+            results[name]["cpu_ms"] = 1000 * (workers_cpu(server.pid) - cpu) / max(1, results[name]["requests"])
         ceiling = results["GET /healthz (ceiling)"]["rps"]
         print(
             f"\ngunicorn {args.workers} sync workers, SQLite; wrk {threads} threads x {args.connections} connections"
             f" x {args.seconds} s ({args.submit_seconds} s for submit); load average before: {os.getloadavg()[0]:.2f}"
         )
-        print(f"{'':24}{'req/s':>8} {'p50':>9} {'p90':>9} {'p99':>9} {'non-2xx':>8} {'ratio':>6}  target")
+        print(f"{'':24}{'req/s':>8} {'p50':>9} {'p90':>9} {'p99':>9} {'non-2xx':>8} {'CPU ms':>7} {'ratio':>6}  target")
         for name, r in results.items():
             ratio = r["rps"] / ceiling
             target = TARGETS.get(name)
             verdict = "" if target is None else f">= {target:.2f} {'met' if ratio >= target else 'NOT MET'}"
             print(
                 f"{name:24}{r['rps']:>8.0f} {r['p50']:>9} {r['p90']:>9} {r['p99']:>9} {r['non2xx']:>8}"
-                f" {ratio:>6.2f}  {verdict}"
+                f" {r['cpu_ms']:>7.2f} {ratio:>6.2f}  {verdict}"
             )
         errors = {name: r["socket_errors"] for name, r in results.items() if r["socket_errors"] != "none"}
         print(f"socket errors: {errors or 'none'}; submit ran {results['submit']['elapsed']}")

@@ -122,6 +122,10 @@ class RSSWatch(threading.Thread):
                 self.peak[pid] = max(self.peak.get(pid, 0), rss_mb(pid))
                 self.cpu[pid] = cpu_seconds(pid) or self.cpu.get(pid, 0.0)
 
+    def total_cpu(self) -> float:
+        """CPU seconds the workers have used so far."""
+        return sum(cpu_seconds(pid) for pid in self.workers())
+
     def workers(self) -> list[int]:
         try:
             return [int(p) for p in Path(f"/proc/{self.master}/task/{self.master}/children").read_text().split()]
@@ -254,7 +258,7 @@ class Trainee:
             raise Failed
 
 
-async def run_province(args, base: str, tally: Tally) -> dict:
+async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
     rng = random.Random(args.seed)
     connector = aiohttp.TCPConnector(limit=0, force_close=True)  # sync workers close each connection
     trainees = [Trainee(n, base, connector, tally, random.Random(rng.random())) for n in range(args.trainees)]
@@ -281,9 +285,10 @@ async def run_province(args, base: str, tally: Tally) -> dict:
             except Failed:
                 pass
 
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), workers_cpu()
         await asyncio.gather(*(sit(t) for t, ok in zip(trainees, logged, strict=True) if ok))
         phases["quiz"] = time.perf_counter() - t0
+        phases["quiz worker CPU"] = workers_cpu() - cpu0
         phases["logged in"] = sum(logged)
     finally:
         await asyncio.gather(*(t.http.close() for t in trainees))
@@ -372,7 +377,7 @@ def main() -> None:
                 time.sleep(0.1)
         watch.start()
         cpu0, wall0 = time.process_time(), time.perf_counter()
-        phases = asyncio.run(asyncio.wait_for(run_province(args, base, tally), args.max_seconds))
+        phases = asyncio.run(asyncio.wait_for(run_province(args, base, tally, watch.total_cpu), args.max_seconds))
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     finally:
         watch.done.set()
@@ -393,7 +398,11 @@ def main() -> None:
         f" ({args.login_concurrency} at a time); p50 {percentile(lat['login'], 50) * 1000:.0f} ms,"
         f" p95 {percentile(lat['login'], 95) * 1000:.0f} ms"
     )
-    print(f"quiz: {phases['quiz']:.1f} s from the first start to the last review; {tally.requests} requests in all")
+    print(
+        f"quiz: {phases['quiz']:.1f} s from the first start to the last review; {tally.requests} requests in all;"
+        f" workers' CPU in it {phases['quiz worker CPU']:.0f} s"
+        f" ({100 * phases['quiz worker CPU'] / phases['quiz'] / os.cpu_count():.0f} % of the machine)"
+    )
     print(f"{'step':20}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for step in ("lesson page", "start + quiz page", "save", "submit", "review"):
         v = lat[step]

@@ -114,12 +114,13 @@ class RSSWatch(threading.Thread):
 
     def __init__(self, master: int):
         super().__init__(daemon=True)
-        self.master, self.peak, self.cpu, self.done = master, {}, {}, threading.Event()
+        self.master, self.peak, self.last, self.cpu, self.done = master, {}, {}, {}, threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(1.0):
             for pid in self.workers():
-                self.peak[pid] = max(self.peak.get(pid, 0), rss_mb(pid))
+                self.last[pid] = rss_mb(pid) or self.last.get(pid, 0.0)
+                self.peak[pid] = max(self.peak.get(pid, 0), self.last[pid])
                 self.cpu[pid] = cpu_seconds(pid) or self.cpu.get(pid, 0.0)
 
     def total_cpu(self) -> float:
@@ -413,7 +414,12 @@ def main() -> None:
     print(f"acknowledged answers: {checked}; missing or different in the database: {missing}")
     print(f"submitted attempts: {len(tally.submitted)}; not graded in the database: {ungraded}")
     print(f"generator CPU: {cpu:.1f} s over {wall:.1f} s = {100 * cpu / wall:.0f} % of one core")
-    print("worker peak RSS: " + ", ".join(f"{mb:.0f} MB" for mb in sorted(watch.peak.values())))
+    print(
+        "worker RSS, peak (a login's password hash takes 32 MB for a moment): "
+        + ", ".join(f"{mb:.0f} MB" for mb in sorted(watch.peak.values()))
+        + "; at the end: "
+        + ", ".join(f"{mb:.0f} MB" for mb in sorted(watch.last.values()))
+    )
     print(
         f"worker CPU: {', '.join(f'{s:.0f} s' for s in sorted(watch.cpu.values()))} over the {wall:.0f} s run"
         f" ({100 * sum(watch.cpu.values()) / wall / os.cpu_count():.0f} % of the machine's {os.cpu_count()} cores)"

@@ -34,17 +34,13 @@ class StatementLog:
 
         self.on = False
         self.statements: list[str] = []
+        # SQLite's BEGIN goes through the cursor (db.py issues it), so it is counted there.
         event.listen(engine, "before_cursor_execute", self._record)
-        event.listen(engine, "begin", self._begin)
         event.listen(engine, "commit", self._commit)
 
     def _record(self, conn, cursor, statement, parameters, context, executemany):
         if self.on:
             self.statements.append(" ".join(statement.split())[:160])
-
-    def _begin(self, conn):
-        if self.on:
-            self.statements.append("BEGIN")
 
     def _commit(self, conn):
         if self.on:

@@ -29,6 +29,8 @@ def _grace() -> int:
 
 #: What most views need of an attempt: its items and the question versions they show.
 WITH_ITEMS = (selectinload(Attempt.items).selectinload(AttemptItem.question_version),)
+#: What the quiz page needs: the topic; its questions come as cached HTML (fragments.py).
+WITH_TOPIC = (joinedload(Attempt.topic),)
 
 
 def get_attempt_or_404(attempt_id: int, owner=None, for_review: bool = False, load=WITH_ITEMS) -> Attempt:
@@ -77,8 +79,7 @@ def start(number: int):
 @login_required
 def take(attempt_id: int):
     """The paper: questions in the drawn order, options shuffled, saved answers checked."""
-    # The topic with the attempt; the questions come as cached HTML (fragments.py), not as rows.
-    attempt = get_attempt_or_404(attempt_id, owner=current_user, load=(joinedload(Attempt.topic),))
+    attempt = get_attempt_or_404(attempt_id, owner=current_user, load=WITH_TOPIC)
     now = utcnow()
     if attempt.is_open and not accepts_writes(attempt.deadline_at, now, _grace()):
         settle_overdue(current_user.id)  # closed now, graded with its saved answers
@@ -92,7 +93,6 @@ def take(attempt_id: int):
         now=now,
         seconds_left=seconds_left(attempt.deadline_at, now),
         write_deadline=write_deadline(attempt.deadline_at, _grace()),
-        form=FlaskForm(),
     )
 
 

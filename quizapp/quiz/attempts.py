@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -290,7 +291,9 @@ def _save_statements():
 _CLAIM_FOR_SAVE, _WRITE_ANSWER = _save_statements()
 
 
-def _explain_refused_save(session: Session, attempt_id: int, user_id: int, now: datetime, grace_seconds: int):
+def _explain_refused_save(
+    session: Session, attempt_id: int, user_id: int, now: datetime, grace_seconds: int
+) -> NoReturn:
     """Raise the reason the attempt refused a save: not this user's, finished, or past time."""
     row = session.execute(
         select(Attempt.user_id, Attempt.status, Attempt.deadline_at).where(Attempt.id == attempt_id)
@@ -298,7 +301,8 @@ def _explain_refused_save(session: Session, attempt_id: int, user_id: int, now: 
     if row is None or row.user_id != user_id:
         raise AttemptNotFound(_l("There is no such attempt."))
     _check_open(row.status, row.deadline_at, now, grace_seconds)
-    raise AttemptClosed(_l("This attempt has already been submitted."))  # unreachable: the same rules as the guard
+    # Not reached: the guard applies the same rules. Refuse anyway rather than write.
+    raise AttemptClosed(_l("This attempt has already been submitted."))
 
 
 def submit(

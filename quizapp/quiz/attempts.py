@@ -140,9 +140,14 @@ def start_or_resume(
         raise TopicUnavailable(_l("This topic has no approved questions yet."))
     rng = rng or random.Random(secrets.randbits(64))
     chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
+    # Only what the option order needs: how many options, and whether the type shuffles them.
     versions = {
         v.id: v
-        for v in session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_([c.version_id for c in chosen])))
+        for v in session.execute(
+            select(QuestionVersion.id, QuestionVersion.type, QuestionVersion.options).where(
+                QuestionVersion.id.in_([c.version_id for c in chosen])
+            )
+        )
     }
     attempt = Attempt(
         user_id=user_id,

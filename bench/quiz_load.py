@@ -1,17 +1,22 @@
-"""Load on the quiz's hot path: autosave from many trainees at once, gunicorn + SQLite.
+"""Load on the quiz's hot path, as ratios to /healthz measured in the same run: gunicorn + SQLite.
 
 What it does (loopback only, bounded in time):
 1. builds a throwaway instance (SQLite, the real course) with N trainees who each log in through
-   the real login form and start an attempt at topic 1;
+   the real login form and start an attempt at topic 1; each then gets an open attempt at topics
+   2-5 too (started in-process with the same service the view calls), all 20 answers saved;
 2. starts gunicorn with sync workers, as the README deploys it;
-3. runs wrk for the same duration and connections against GET /healthz (the framework ceiling on
-   this machine, measured in the same run for comparison) and against
-   POST /attempts/<id>/answers, each connection cycling through trainees with ever newer sequence
-   numbers, as autosave does;
-4. prints requests/s, latency percentiles, errors, the ratio to the ceiling, and counts in the
-   database the saves that landed.
+3. runs wrk, same threads and connections, one after another:
+   - GET /healthz: the framework ceiling on this machine;
+   - GET /attempts/<id>: the quiz page, each connection cycling through the trainees;
+   - POST /attempts/<id>/answers: autosave with ever newer sequence numbers;
+   - POST /attempts/<id>/submit: each request submits (and grades) a different open attempt,
+     until the pool of N x 5 attempts runs out (then that wrk thread stops, and it is said);
+4. prints requests/s, latency percentiles, errors, the workers' CPU per request and the ratio of
+   each to the ceiling against the issue's targets, then checks in the database the answers saved
+   and the attempts graded.
 
-Usage: .venv/bin/python bench/quiz_load.py [--trainees 200] [--seconds 15] [--connections 50]
+Usage: .venv/bin/python bench/quiz_load.py [--trainees 400] [--seconds 15] [--submit-seconds 5]
+       [--connections 50] [--workers 2]
 Needs wrk (Debian package `wrk`).
 """
 
@@ -24,6 +29,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,27 +42,67 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LUA = r"""
--- Each connection plays several trainees in turn; each request saves one answer with a newer seq.
-local users = {}
-for line in io.lines("%(users)s") do
+#: Ratio to /healthz each path should reach (issue 8).
+TARGETS = {"quiz page": 0.30, "autosave": 0.30, "submit": 0.10}
+
+LUA_COMMON = r"""
+local sessions = {}
+for line in io.lines("%(sessions)s") do
   local attempt, cookie, token = line:match("^(%%d+)\t([^\t]+)\t(.+)$")
-  users[#users + 1] = {attempt = attempt, cookie = cookie, token = token}
+  sessions[#sessions + 1] = {attempt = attempt, cookie = cookie, token = token}
 end
 local counter = 0
 local created = 0
 function setup(thread) created = created + 1; thread:set("tid", created) end
+"""
+
+# Each connection plays several trainees in turn.
+LUA_PAGE = (
+    LUA_COMMON
+    + r"""
 function request()
   counter = counter + 1
-  local u = users[((counter + tid * 7919) %% #users) + 1]
+  local u = sessions[((counter + tid * 7919) %% #sessions) + 1]
+  return wrk.format("GET", "/attempts/" .. u.attempt, {["Cookie"] = u.cookie})
+end
+"""
+)
+
+# Each request saves one answer with a newer seq, as autosave does.
+LUA_SAVE = (
+    LUA_COMMON
+    + r"""
+function request()
+  counter = counter + 1
+  local u = sessions[((counter + tid * 7919) %% #sessions) + 1]
   local body = string.format('{"position": %%d, "selected": [%%d], "seq": %%d}',
     (counter %% 20) + 1, counter %% 2, counter + tid * 100000000)
   return wrk.format("POST", "/attempts/" .. u.attempt .. "/answers",
     {["Content-Type"] = "application/json", ["Cookie"] = u.cookie, ["X-CSRFToken"] = u.token}, body)
 end
-local statuses = {}
-function response(status) statuses[status] = (statuses[status] or 0) + 1 end
 """
+)
+
+# Thread k of n submits attempts k, k + n, k + 2n... of the pool, each once; a thread whose share
+# runs out stops (the run is then shorter than asked, and the printout says so).
+LUA_SUBMIT = (
+    LUA_COMMON
+    + r"""
+local threads = %(threads)d
+function request()
+  local index = counter * threads + tid
+  counter = counter + 1
+  if index > #sessions then
+    wrk.thread:stop()
+    index = #sessions
+  end
+  local u = sessions[index]
+  return wrk.format("POST", "/attempts/" .. u.attempt .. "/submit",
+    {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = u.cookie},
+    "csrf_token=" .. u.token)
+end
+"""
+)
 
 
 def free_port() -> int:
@@ -70,12 +116,13 @@ def build_instance(folder: Path, trainees: int) -> dict:
     os.environ["QUIZAPP_DATABASE_URL"] = f"sqlite:///{folder / 'quizapp.sqlite'}"
     os.environ["QUIZAPP_SECRET_KEY"] = "bench-secret"
     from quizapp import create_app
+
+    app = create_app()  # first: it imports the packages in an order free of import cycles
     from quizapp.auth.passwords import hash_password
     from quizapp.bootstrap import init_database
     from quizapp.db import write_transaction
     from quizapp.models import Role, User, Ward
 
-    app = create_app()
     with app.app_context():
         init_database()
         with write_transaction() as s:
@@ -92,6 +139,35 @@ def build_instance(folder: Path, trainees: int) -> dict:
                     )
                 )
     return {"QUIZAPP_DATABASE_URL": os.environ["QUIZAPP_DATABASE_URL"]}
+
+
+def open_other_topics(trainees: int) -> dict[str, list[int]]:
+    """Start topics 2-5 for every trainee in-process and save all 20 answers of every open attempt."""
+    from sqlalchemy import select, update
+
+    from quizapp import create_app
+    from quizapp.db import write_transaction
+    from quizapp.models import Attempt, AttemptItem, AttemptStatus, Topic, User, utcnow
+    from quizapp.quiz.attempts import start_or_resume
+
+    app = create_app()
+    with app.app_context(), write_transaction() as s:
+        topics = s.scalars(select(Topic).where(Topic.number.in_([2, 3, 4, 5]))).all()
+        users = s.scalars(select(User).where(User.username.like("bench%"))).all()
+        now = utcnow()
+        for user in users:
+            for topic in topics:
+                start_or_resume(s, user.id, topic, now, 60)
+        s.execute(update(AttemptItem).values(selected=[0], seq=1, answered_at=now))
+        rows = s.execute(
+            select(User.username, Attempt.id)
+            .join(Attempt, Attempt.user_id == User.id)
+            .where(Attempt.status == AttemptStatus.OPEN)
+        ).all()
+    by_user: dict[str, list[int]] = {}
+    for username, attempt_id in rows:
+        by_user.setdefault(username, []).append(attempt_id)
+    return by_user
 
 
 def log_in_and_start(base: str, n: int) -> tuple[int, str, str]:
@@ -128,15 +204,44 @@ def parse_wrk(out: str) -> dict:
         "p90": re.search(r"^\s+90%\s+(\S+)", out, re.M).group(1),
         "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1),
         "requests": value(r"(\d+) requests in", int),
+        "elapsed": re.search(r"requests in ([\d.]+\w+),", out).group(1),
         "non2xx": value(r"Non-2xx or 3xx responses: (\d+)", int) or 0,
         "socket_errors": re.search(r"Socket errors: (.*)", out).group(1) if "Socket errors" in out else "none",
     }
 
 
+def workers_cpu(master: int) -> float:
+    """User + system CPU seconds used so far by gunicorn's workers."""
+    total = 0.0
+    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def start_server(folder: Path, env: dict, port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+        + ["wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(folder / "gunicorn.log", "w"),
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("gunicorn did not start; see " + str(folder / "gunicorn.log"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trainees", type=int, default=200)
+    parser.add_argument("--trainees", type=int, default=400)
     parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--submit-seconds", type=int, default=5, help="the submit pool is trainees x 5 attempts")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -147,52 +252,76 @@ def main() -> None:
     env = {**os.environ, **build_instance(folder, args.trainees), "QUIZAPP_SECRET_KEY": "bench-secret"}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(folder / "gunicorn.log", "w"),
-    )
+    server = start_server(folder, env, port, args.workers)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
         with ThreadPoolExecutor(8) as pool:
             sessions = list(pool.map(lambda n: log_in_and_start(base, n), range(args.trainees)))
-        print(f"setup: {args.trainees} trainees logged in with open attempts in {time.perf_counter() - t0:.1f} s")
-        users = folder / "users.tsv"
-        users.write_text("".join(f"{a}\t{c}\t{t}\n" for a, c, t in sessions))
-        script = folder / "save.lua"
-        script.write_text(LUA % {"users": users})
-        common = ["-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "--latency"]
-        ceiling = parse_wrk(wrk([*common, f"{base}/healthz"]))
-        cpu0 = os.times()
-        saves = parse_wrk(wrk([*common, "-s", str(script), base]))
+        others = open_other_topics(args.trainees)
         print(
-            f"\ngunicorn {args.workers} sync workers, wrk 2 threads x {args.connections} connections x {args.seconds} s"
+            f"setup: {args.trainees} trainees logged in, {sum(map(len, others.values()))} open attempts with"
+            f" 20 saved answers each, in {time.perf_counter() - t0:.1f} s"
         )
-        print(f"{'':28}{'req/s':>8} {'p50':>9} {'p90':>9} {'p99':>9} {'non-2xx':>8}")
-        for name, r in (("GET /healthz (ceiling)", ceiling), ("POST autosave", saves)):
-            print(f"{name:28}{r['rps']:>8.0f} {r['p50']:>9} {r['p90']:>9} {r['p99']:>9} {r['non2xx']:>8}")
-        print(f"autosave / ceiling = {saves['rps'] / ceiling['rps']:.2f}; socket errors: {saves['socket_errors']}")
-        with __import__("sqlite3").connect(folder / "quizapp.sqlite") as conn:
-            landed = conn.execute("SELECT count(*), max(seq) FROM attempt_item WHERE selected IS NOT NULL").fetchone()
-        print(f"database: {landed[0]} answered items across {args.trainees} attempts (max seq {landed[1]})")
-        print(json.dumps({"ceiling": ceiling, "autosave": saves}))
-        del cpu0
+        paper = folder / "topic1.tsv"
+        paper.write_text("".join(f"{a}\t{c}\t{t}\n" for a, c, t in sessions))
+        pool_file = folder / "submit.tsv"
+        pool_file.write_text(
+            "".join(
+                f"{a}\t{c}\t{t}\n"
+                for n, (_, c, t) in enumerate(sessions)
+                for a in sorted(others[f"bench{n}"], reverse=True)  # topic 1 last: it took the saves
+            )
+        )
+        threads = 2
+        scripts = {}
+        plan = (("page", LUA_PAGE, paper), ("save", LUA_SAVE, paper), ("submit", LUA_SUBMIT, pool_file))
+        for name, lua, data in plan:
+            scripts[name] = folder / f"{name}.lua"
+            scripts[name].write_text(lua % {"sessions": data, "threads": threads})
+        common = ["-t", str(threads), "-c", str(args.connections), "--latency"]
+        run = [*common, "-d", f"{args.seconds}s"]
+        submit_run = [*common, "-d", f"{args.submit_seconds}s"]
+        results = {}
+        for name, wrk_args in (
+            ("GET /healthz (ceiling)", [*run, f"{base}/healthz"]),
+            ("quiz page", [*run, "-s", str(scripts["page"]), base]),
+            ("autosave", [*run, "-s", str(scripts["save"]), base]),
+            ("submit", [*submit_run, "-s", str(scripts["submit"]), base]),
+        ):
+            cpu = workers_cpu(server.pid)
+            results[name] = parse_wrk(wrk(wrk_args))
+            # The workers' own CPU per request: steadier than req/s on a shared machine.
+            results[name]["cpu_ms"] = 1000 * (workers_cpu(server.pid) - cpu) / max(1, results[name]["requests"])
+        ceiling = results["GET /healthz (ceiling)"]["rps"]
+        print(
+            f"\ngunicorn {args.workers} sync workers, SQLite; wrk {threads} threads x {args.connections} connections"
+            f" x {args.seconds} s ({args.submit_seconds} s for submit); load average before: {os.getloadavg()[0]:.2f}"
+        )
+        print(f"{'':24}{'req/s':>8} {'p50':>9} {'p90':>9} {'p99':>9} {'non-2xx':>8} {'CPU ms':>7} {'ratio':>6}  target")
+        for name, r in results.items():
+            ratio = r["rps"] / ceiling
+            target = TARGETS.get(name)
+            verdict = "" if target is None else f">= {target:.2f} {'met' if ratio >= target else 'NOT MET'}"
+            print(
+                f"{name:24}{r['rps']:>8.0f} {r['p50']:>9} {r['p90']:>9} {r['p99']:>9} {r['non2xx']:>8}"
+                f" {r['cpu_ms']:>7.2f} {ratio:>6.2f}  {verdict}"
+            )
+        errors = {name: r["socket_errors"] for name, r in results.items() if r["socket_errors"] != "none"}
+        print(f"socket errors: {errors or 'none'}; submit ran {results['submit']['elapsed']}")
+        with sqlite3.connect(folder / "quizapp.sqlite") as conn:
+            landed = conn.execute(
+                "SELECT count(*), max(i.seq) FROM attempt_item i JOIN attempt a ON a.id = i.attempt_id"
+                " WHERE a.topic_id = (SELECT id FROM topic WHERE number = 1) AND i.selected IS NOT NULL"
+            ).fetchone()
+            graded, still_open = conn.execute(
+                "SELECT sum(status = 'submitted'), sum(status = 'open') FROM attempt"
+            ).fetchone()
+        print(f"database: {landed[0]} answered topic-1 items (max seq {landed[1]});")
+        print(
+            f"          {graded} attempts graded by submit ({results['submit']['requests']} requests),"
+            f" {still_open} of the pool of {args.trainees * 5} still open"
+            + ("" if still_open else " — the pool ran out: raise --trainees")
+        )
+        print(json.dumps(results))
     finally:
         server.terminate()
         server.wait(10)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -44,6 +46,26 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        # A deactivated account loses the sessions it already holds, not only future logins.
-        return user if user is not None and user.active else None
+        """The logged-in user, with their ward, loaded once per request.
+
+        Detached from the session so that a write transaction's commit does not expire it, which
+        would load it a second time (autosave, submit). So only the columns and ``ward`` are at
+        hand: load anything else (cohort) by id.
+        """
+        if not user_id.isdigit():
+            return None
+        user = db.session.scalar(_user_statement(), {"user_id": int(user_id)})
+        if user is None or not user.active:
+            return None  # a deactivated account loses the sessions it already holds, too
+        db.session.expunge(user)
+        return user
+
+
+@cache
+def _user_statement():
+    """The logged-in user's query, built once (it runs on every request)."""
+    from sqlalchemy import bindparam, select
+    from sqlalchemy.orm import joinedload
+
+
+    return select(User).where(User.id == bindparam("user_id")).options(joinedload(User.ward))

@@ -12,12 +12,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from ..auth.access import roles_required
+from ..course import active_topics
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..models import Role, Topic, User, utcnow
 from ..quiz import overrides as service
-from ..course import active_topics
 from .fields import IntField
 
 bp = Blueprint("overrides", __name__, url_prefix="/trainees")

@@ -14,8 +14,9 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import lazy_gettext as _l
@@ -147,9 +148,14 @@ def start_or_resume(
         raise TopicUnavailable(_l("This topic has no approved questions yet."))
     rng = rng or random.Random(secrets.randbits(64))
     chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
+    # Only what the option order needs: how many options, and whether the type shuffles them.
     versions = {
         v.id: v
-        for v in session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_([c.version_id for c in chosen])))
+        for v in session.execute(
+            select(QuestionVersion.id, QuestionVersion.type, QuestionVersion.options).where(
+                QuestionVersion.id.in_([c.version_id for c in chosen])
+            )
+        )
     }
     attempt = Attempt(
         user_id=user_id,
@@ -161,18 +167,18 @@ def start_or_resume(
         max_score=len(chosen),
         pass_percent=topic.pass_percent,
     )
-    for position, entry in enumerate(chosen, start=1):
-        version = versions[entry.version_id]
-        qtype = QUESTION_TYPES[version.type]
-        attempt.items.append(
-            AttemptItem(
-                position=position,
-                question_version=version,  # set the object, not just the id: grading needs it
-                option_order=drawing.option_order(len(version.options), qtype.fixed_order, rng),
-            )
-        )
     session.add(attempt)
     session.flush()
+    # The paper in one multi-row INSERT (the unit of work would send one per item); the
+    # attempt's ``items`` load on first use, in this transaction if need be.
+    rows = []
+    for position, entry in enumerate(chosen, start=1):
+        version = versions[entry.version_id]
+        order = drawing.option_order(len(version.options), QUESTION_TYPES[version.type].fixed_order, rng)
+        rows.append(
+            {"attempt_id": attempt.id, "position": position, "question_version_id": version.id, "option_order": order}
+        )
+    session.execute(insert(AttemptItem), rows)
     return attempt, True
 
 
@@ -229,47 +235,99 @@ def save_answer(
 ) -> SaveResult:
     """Save one answer if ``seq`` is newer than the one that wrote it last; else ignore it.
 
-    This is the hot path (every click of every trainee), so it reads only what it needs. The
-    attempt row is locked first (PostgreSQL; SQLite's write lock is already held), so a save and
-    a concurrent submit never interleave, and the item is written with a conditional UPDATE, so
-    of two racing saves the higher sequence number wins whatever order they commit in.
-    Raises AttemptNotFound for another user's attempt.
+    This is the hot path (every click of every trainee): two statements when all is well. A
+    conditional UPDATE of the attempt, guarded by its owner, state and deadline, locks the row
+    (PostgreSQL; SQLite's write lock is already held) so a save and a concurrent submit never
+    interleave, and returns the paper's line for ``position``; then the item is written with a
+    conditional UPDATE, so of two racing saves the higher sequence number wins whatever order
+    they commit in. Only a refusal reads more, to say why. Raises AttemptNotFound for another
+    user's attempt.
     """
-    row = session.execute(
-        select(Attempt.user_id, Attempt.status, Attempt.deadline_at).where(Attempt.id == attempt_id).with_for_update()
+    line = session.execute(
+        _CLAIM_FOR_SAVE,
+        {
+            "b_attempt": attempt_id,
+            "b_user": user_id,
+            "b_position": position,
+            "b_seq": seq,
+            "b_cutoff": now - timedelta(seconds=grace_seconds),
+        },
     ).one_or_none()
-    if row is None or row.user_id != user_id:
-        raise AttemptNotFound(_l("There is no such attempt."))
-    _check_open(row.status, row.deadline_at, now, grace_seconds)
-    item = session.execute(
-        select(AttemptItem.id, AttemptItem.option_order, QuestionVersion.type)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)
-    ).one_or_none()
-    if item is None:
+    if line is None:
+        _explain_refused_save(session, attempt_id, user_id, now, grace_seconds)
+    if line.item_id is None:
         raise InvalidAnswer(_l("Question %(n)s is not part of this attempt.", n=position))
-    authored = _parse(item.option_order, item.type, position, display)
+    authored = _parse(line.option_order, line.type, position, display)
     written = session.execute(
-        update(AttemptItem)
-        .where(AttemptItem.id == item.id, AttemptItem.seq < seq)
-        .values(selected=authored, seq=seq, answered_at=now)
-        .execution_options(synchronize_session=False)
+        _WRITE_ANSWER, {"b_item": line.item_id, "b_seq": seq, "b_selected": authored, "b_answered_at": now}
     ).rowcount
-    loaded = session.identity_map.get(session.identity_key(AttemptItem, item.id))
+    loaded = session.identity_map.get(session.identity_key(AttemptItem, line.item_id))
     if loaded is not None:
         session.expire(loaded)  # a later finish_attempt() in this transaction must read the new answer
     if not written:
         current_seq, saved_at = session.execute(
-            select(AttemptItem.seq, AttemptItem.answered_at).where(AttemptItem.id == item.id)
+            select(AttemptItem.seq, AttemptItem.answered_at).where(AttemptItem.id == line.item_id)
         ).one()
         return SaveResult(False, current_seq, saved_at)
-    session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt_id)
-        .values(last_seq=case((Attempt.last_seq < seq, seq), else_=Attempt.last_seq))
-        .execution_options(synchronize_session=False)
-    )
     return SaveResult(True, seq, now)
+
+
+def _save_statements():
+    """The two statements of a save, built once (building a statement costs more than running it).
+
+    The attempt's ``last_seq`` may be raised even when the item then refuses an older ``seq``:
+    the item's own ``seq`` was accepted before, so ``last_seq`` is already at least as high.
+    """
+    item, version, attempt = AttemptItem.__table__, QuestionVersion.__table__, Attempt.__table__
+    seq = bindparam("b_seq", type_=item.c.seq.type)
+    at_position = (item.c.attempt_id == bindparam("b_attempt")) & (item.c.position == bindparam("b_position"))
+    claim = (
+        update(attempt)
+        .where(
+            attempt.c.id == bindparam("b_attempt"),
+            attempt.c.user_id == bindparam("b_user"),
+            attempt.c.status == AttemptStatus.OPEN,
+            attempt.c.deadline_at >= bindparam("b_cutoff", type_=attempt.c.deadline_at.type),
+        )
+        .values(last_seq=case((attempt.c.last_seq < seq, seq), else_=attempt.c.last_seq))
+        # SQLite's RETURNING may name no other table, but it takes scalar subqueries. SQLAlchemy
+        # writes their columns unqualified there, so each subquery reads one table, uncorrelated.
+        .returning(
+            select(item.c.id).where(at_position).scalar_subquery().label("item_id"),
+            select(item.c.option_order).where(at_position).scalar_subquery().label("option_order"),
+            select(version.c.type)
+            .where(version.c.id == select(item.c.question_version_id).where(at_position).scalar_subquery())
+            .scalar_subquery()
+            .label("type"),
+        )
+    )
+    write = (
+        update(item)
+        .where(item.c.id == bindparam("b_item"), item.c.seq < seq)
+        .values(
+            selected=bindparam("b_selected", type_=item.c.selected.type),
+            seq=seq,
+            answered_at=bindparam("b_answered_at", type_=item.c.answered_at.type),
+        )
+    )
+    return claim, write
+
+
+_CLAIM_FOR_SAVE, _WRITE_ANSWER = _save_statements()
+
+
+def _explain_refused_save(
+    session: Session, attempt_id: int, user_id: int, now: datetime, grace_seconds: int
+) -> NoReturn:
+    """Raise the reason the attempt refused a save: not this user's, finished, or past time."""
+    row = session.execute(
+        select(Attempt.user_id, Attempt.status, Attempt.deadline_at).where(Attempt.id == attempt_id)
+    ).one_or_none()
+    if row is None or row.user_id != user_id:
+        raise AttemptNotFound(_l("There is no such attempt."))
+    _check_open(row.status, row.deadline_at, now, grace_seconds)
+    # Not reached: the guard applies the same rules. Refuse anyway rather than write.
+    raise AttemptClosed(_l("This attempt has already been submitted."))
 
 
 def submit(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.access import can_see_trainee
 from ..course import progress_for
@@ -16,7 +17,7 @@ from ..i18n import gettext as _
 from ..learn.access import get_topic_or_404
 from ..models import Attempt, AttemptItem, User, utcnow
 from . import attempts as service
-from .question_types import QUESTION_TYPES, to_display
+from . import fragments
 from .rules import accepts_writes, review_allowed, seconds_left, write_deadline
 from .settle import settle_overdue
 
@@ -27,19 +28,21 @@ def _grace() -> int:
     return int(current_app.config["QUIZ_GRACE_SECONDS"])
 
 
-def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = None) -> Attempt:
-    """The attempt with its items and their question versions, if it is ``owner_id``'s.
+#: What most views need of an attempt: its items and the question versions they show.
+WITH_ITEMS = (selectinload(Attempt.items).selectinload(AttemptItem.question_version),)
+#: What the quiz page needs: the topic; its questions come as cached HTML (fragments.py).
+WITH_TOPIC = (joinedload(Attempt.topic),)
+
+
+def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = None, load=WITH_ITEMS) -> Attempt:
+    """The attempt, loaded with the ``load`` options, if it is ``owner_id``'s.
 
     404 when it does not exist or belongs to someone else (so ids cannot be probed). A
     ``reviewer`` also sees the attempts of the trainees whose results they may see
     (``accounts.access``). Takes the owner's id, not the user: inside a write transaction the
     logged-in user loaded before it would be loaded again (db.py).
     """
-    attempt = db.session.scalar(
-        select(Attempt)
-        .where(Attempt.id == attempt_id)
-        .options(selectinload(Attempt.items).selectinload(AttemptItem.question_version))
-    )
+    attempt = db.session.scalar(select(Attempt).where(Attempt.id == attempt_id).options(*load))
     if attempt is None:
         abort(404)
     if attempt.user_id != owner_id and not (reviewer is not None and can_see_trainee(reviewer, attempt.user)):
@@ -74,37 +77,21 @@ def start(number: int):
 @login_required
 def take(attempt_id: int):
     """The paper: questions in the drawn order, options shuffled, saved answers checked."""
-    attempt = get_attempt_or_404(attempt_id, current_user.id)
+    attempt = get_attempt_or_404(attempt_id, current_user.id, load=WITH_TOPIC)
     now = utcnow()
     if attempt.is_open and not accepts_writes(attempt.deadline_at, now, _grace()):
         settle_overdue(current_user.id)  # closed now, graded with its saved answers
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     if not attempt.is_open:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
-    items = [_item_view(item) for item in attempt.items]
     return render_template(
         "quiz/take.html",
         attempt=attempt,
-        items=items,
+        paper=fragments.paper(db.session, attempt.id, str(get_locale())),
         now=now,
         seconds_left=seconds_left(attempt.deadline_at, now),
         write_deadline=write_deadline(attempt.deadline_at, _grace()),
-        form=FlaskForm(),
     )
-
-
-def _item_view(item: AttemptItem) -> dict:
-    """What the page may know of an item: text and options in display order, no correctness."""
-    version = item.question_version
-    return {
-        "position": item.position,
-        "text": version.text,
-        "type": version.type,
-        "multiple": QUESTION_TYPES[version.type].multiple_choice,
-        "options": [version.options[i]["text"] for i in item.option_order],
-        "selected": to_display(item.option_order, item.selected),
-        "seq": item.seq,
-    }
 
 
 def _posted_answers(attempt: Attempt) -> dict[int, list[int]]:

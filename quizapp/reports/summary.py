@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -26,56 +27,60 @@ OPTION = ItemOptionStat.__table__
 SUMS = ("drawn", "n", "sum_x", "sum_xt", "sum_t", "sum_t2", "unanswered")
 
 
-def _insert(session: Session, table: sa.Table):
-    """An INSERT that knows ON CONFLICT, in the session's dialect (both speak the same SQL)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def record_graded_attempt(session: Session, attempt: Attempt) -> None:
     """Add a just-graded attempt to the summaries, in the grading transaction."""
-    stmt = _insert(session, RESULT).values(
-        user_id=attempt.user_id,
-        topic_id=attempt.topic_id,
-        attempts=1,
-        passed=bool(attempt.passed),
-        best_score=attempt.score,
-        best_max=attempt.max_score,
-    )
-    new = stmt.excluded
-    # Compare score/max fractions by cross-multiplying integers: exact, and no division by zero.
-    better = new.best_score * RESULT.c.best_max > RESULT.c.best_score * new.best_max
+    result, item_stat, option_stat = _upserts(session.get_bind().dialect.name)
     session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[RESULT.c.user_id, RESULT.c.topic_id],
-            set_={
-                "attempts": RESULT.c.attempts + 1,
-                "passed": sa.or_(RESULT.c.passed, new.passed),
-                "best_score": sa.case((better, new.best_score), else_=RESULT.c.best_score),
-                "best_max": sa.case((better, new.best_max), else_=RESULT.c.best_max),
-            },
-        )
+        result,
+        {
+            "user_id": attempt.user_id,
+            "topic_id": attempt.topic_id,
+            "attempts": 1,
+            "passed": bool(attempt.passed),
+            "best_score": attempt.score,
+            "best_max": attempt.max_score,
+        },
     )
     stats, options = item_rows(attempt)
     # Rows go in key order, so concurrent gradings on PostgreSQL lock shared rows in the same
-    # order and cannot deadlock; one multi-row statement per table.
+    # order and cannot deadlock. One single-row statement run for many rows (executemany): a
+    # multi-row VALUES would be compiled anew for every attempt, and compiling cost more than
+    # the writes.
     if stats:
-        stmt = _insert(session, STAT).values(sorted(stats.values(), key=lambda r: r["question_version_id"]))
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[STAT.c.question_version_id],
-                set_={c: STAT.c[c] + stmt.excluded[c] for c in SUMS},
-            )
-        )
+        session.execute(item_stat, sorted(stats.values(), key=lambda r: r["question_version_id"]))
     if options:
         rows = [{"question_version_id": v, "option_index": i, "chosen": k} for (v, i), k in sorted(options.items())]
-        stmt = _insert(session, OPTION).values(rows)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[OPTION.c.question_version_id, OPTION.c.option_index],
-                set_={"chosen": OPTION.c.chosen + stmt.excluded.chosen},
-            )
-        )
+        session.execute(option_stat, rows)
+
+
+@cache
+def _upserts(dialect_name: str) -> tuple:
+    """The three upserts of a graded attempt in this dialect, built once (grading is frequent)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    result = dialect.insert(RESULT)
+    new = result.excluded
+    # Compare score/max fractions by cross-multiplying integers: exact, and no division by zero.
+    better = new.best_score * RESULT.c.best_max > RESULT.c.best_score * new.best_max
+    result = result.on_conflict_do_update(
+        index_elements=[RESULT.c.user_id, RESULT.c.topic_id],
+        set_={
+            "attempts": RESULT.c.attempts + 1,
+            "passed": sa.or_(RESULT.c.passed, new.passed),
+            "best_score": sa.case((better, new.best_score), else_=RESULT.c.best_score),
+            "best_max": sa.case((better, new.best_max), else_=RESULT.c.best_max),
+        },
+    )
+    stat = dialect.insert(STAT)
+    stat = stat.on_conflict_do_update(
+        index_elements=[STAT.c.question_version_id],
+        set_={c: STAT.c[c] + stat.excluded[c] for c in SUMS},
+    )
+    option = dialect.insert(OPTION)
+    option = option.on_conflict_do_update(
+        index_elements=[OPTION.c.question_version_id, OPTION.c.option_index],
+        set_={"chosen": OPTION.c.chosen + option.excluded.chosen},
+    )
+    return result, stat, option
 
 
 def _empty_stat(version_id: int) -> dict:

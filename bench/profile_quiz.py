@@ -1,0 +1,202 @@
+"""Profile the quiz's hot path in-process: SQL statements and CPU per request, and where it goes.
+
+Builds a throwaway SQLite instance with the real course and a few trainees, then drives the Flask
+test client (no server, no network): the quiz page ``GET /attempts/<id>``, the autosave
+``POST /attempts/<id>/answers`` and the submit with grading. For each it prints the SQL statements
+one request runs (the list, for the first request) and the mean wall time over ``--repeat``
+requests; ``--profile page|save|submit`` adds a cProfile of that request sorted by cumulative time.
+
+Usage: .venv/bin/python bench/profile_quiz.py [--repeat 200] [--profile save] [--statements]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+class StatementLog:
+    """Counts the SQL statements an engine runs while ``on``."""
+
+    def __init__(self, engine):
+        from sqlalchemy import event
+
+        self.on = False
+        self.statements: list[str] = []
+        # SQLite's BEGIN goes through the cursor (db.py issues it), so it is counted there.
+        event.listen(engine, "before_cursor_execute", self._record)
+        event.listen(engine, "commit", self._commit)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        if self.on:
+            self.statements.append(" ".join(statement.split())[:160])
+
+    def _commit(self, conn):
+        if self.on:
+            self.statements.append("COMMIT")
+
+    def measure(self, call):
+        self.statements, self.on = [], True
+        try:
+            response = call()
+        finally:
+            self.on = False
+        return response, list(self.statements)
+
+
+def build(folder: Path, trainees: int):
+    os.environ["QUIZAPP_DATABASE_URL"] = f"sqlite:///{folder / 'quizapp.sqlite'}"
+    os.environ["QUIZAPP_SECRET_KEY"] = "bench-secret"
+    from quizapp import create_app
+
+    app = create_app()  # first: it imports the packages in an order free of import cycles
+    from quizapp.auth.passwords import hash_password
+    from quizapp.bootstrap import init_database
+    from quizapp.db import write_transaction
+    from quizapp.models import Role, User, Ward
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        init_database()
+        with write_transaction() as s:
+            wards = s.query(Ward).all()
+            shared = hash_password("bench-pass-1")
+            for n in range(trainees):
+                s.add(
+                    User(
+                        username=f"bench{n}",
+                        full_name=f"Học viên {n}",
+                        password_hash=shared,
+                        role=Role.TRAINEE,
+                        ward=wards[n % len(wards)],
+                    )
+                )
+    return app
+
+
+def client_for(app, n: int):
+    client = app.test_client()
+    client.post("/login", data={"username": f"bench{n}", "password": "bench-pass-1"})
+    return client
+
+
+def start(client, topic: int) -> int:
+    response = client.post(f"/topics/{topic}/attempts")
+    return int(re.search(r"/attempts/(\d+)$", response.location).group(1))
+
+
+def show(name: str, statements: list[str], seconds: float, list_them: bool) -> None:
+    print(f"{name:34} {len(statements):3d} SQL statements  {seconds * 1000:7.2f} ms CPU/request")
+    if list_them:
+        for s in statements:
+            print(f"      {s}")
+
+
+class Timer:
+    """Accumulates the wall time of timed calls, optionally under cProfile."""
+
+    def __init__(self, profiled: bool):
+        self.seconds, self.calls = 0.0, 0
+        self.profiler = cProfile.Profile() if profiled else None
+
+    def __call__(self, call):
+        if self.profiler:
+            self.profiler.enable()
+        t0 = time.process_time()  # CPU, not wall: the machine is shared (SQLite runs in-process)
+        result = call()
+        self.seconds += time.process_time() - t0
+        if self.profiler:
+            self.profiler.disable()
+        self.calls += 1
+        return result
+
+    def report(self) -> None:
+        if self.profiler:
+            pstats.Stats(self.profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(50)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--profile", choices=("page", "save", "submit"))
+    parser.add_argument("--statements", action="store_true", help="list each request's SQL statements")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="quizapp-profile-"))
+    try:
+        submits = max(15, min(args.repeat, 300))
+        app = build(folder, trainees=1 + submits // 15 + 1)
+        from quizapp.db import db
+
+        with app.app_context():
+            log = StatementLog(db.engine)
+        client = client_for(app, 0)
+        attempt = start(client, 1)
+        page_url, save_url = f"/attempts/{attempt}", f"/attempts/{attempt}/answers"
+        client.get(page_url)  # warm the caches a running server has warm
+
+        response, statements = log.measure(lambda: client.get("/healthz"))
+        timer = Timer(False)
+        for _ in range(args.repeat):
+            timer(lambda: client.get("/healthz"))
+        show("GET /healthz (for scale)", statements, timer.seconds / timer.calls, args.statements)
+
+        response, statements = log.measure(lambda: client.get(page_url))
+        assert response.status_code == 200, response.status_code
+        timer = Timer(args.profile == "page")
+        for _ in range(args.repeat):
+            timer(lambda: client.get(page_url))
+        show("GET /attempts/<id> (quiz page)", statements, timer.seconds / timer.calls, args.statements)
+        timer.report()
+
+        seq = iter(range(1, 10**9))
+
+        def save():
+            n = next(seq)
+            return client.post(save_url, json={"position": n % 20 + 1, "selected": [n % 2], "seq": n})
+
+        response, statements = log.measure(save)
+        assert response.status_code == 200 and response.json["accepted"], response.data
+        timer = Timer(args.profile == "save")
+        for _ in range(args.repeat):
+            timer(save)
+        show("POST /attempts/<id>/answers", statements, timer.seconds / timer.calls, args.statements)
+        timer.report()
+
+        # Each trainee has 5 topics x 3 attempts: start and answer untimed, time the submit only.
+        timer, statements = Timer(args.profile == "submit"), None
+        for n in range(1, submits // 15 + 2):
+            other = client_for(app, n)
+            for topic in range(1, 6):
+                for _ in range(3):
+                    if timer.calls >= submits:
+                        break
+                    a = start(other, topic)
+                    for position in range(1, 21):
+                        other.post(
+                            f"/attempts/{a}/answers", json={"position": position, "selected": [0], "seq": position}
+                        )
+                    if statements is None:
+                        response, statements = log.measure(lambda a=a, other=other: other.post(f"/attempts/{a}/submit"))
+                        assert response.status_code == 302, response.status_code
+                        continue
+                    response = timer(lambda a=a, other=other: other.post(f"/attempts/{a}/submit"))
+                    assert response.status_code == 302, response.status_code
+        show("POST /attempts/<id>/submit", statements, timer.seconds / timer.calls, args.statements)
+        timer.report()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,442 @@
+"""A province sitting a quiz on one small server: N trainees, gunicorn, SQLite or PostgreSQL.
+
+What it does (loopback only, bounded in time by --max-seconds):
+1. builds a throwaway instance (the real course) with N trainees sharing one password hash, and
+   starts gunicorn with sync workers as the README deploys it;
+2. login: the trainees log in through the real form as they arrive, --login-concurrency at a
+   time, and open the topic's page (the password hash is deliberately slow, ~70 ms of CPU, so
+   this is reported on its own);
+3. the quiz: every trainee presses Start at a random moment within --window seconds (the start,
+   then the quiz page it leads to), saves 20 answers one question at a time with a think time of
+   --think seconds before each, submits, and opens the review. Every acknowledgement is checked
+   (status, ``ok``, ``accepted``, the sequence number echoed);
+4. at the end, checks in the database that every acknowledged answer is there as acknowledged
+   (the same options, the same sequence number) and that every submitted attempt is graded.
+
+Prints failed requests, latency percentiles (login, start = start + quiz page, save, submit,
+review), acknowledged answers missing, the generator's CPU and each gunicorn worker's peak RSS.
+
+Usage: .venv/bin/python bench/province.py [--trainees 2000] [--window 20] [--think 3,8]
+       [--workers 2] [--database-url postgresql+psycopg://...] [--max-seconds 1200]
+Needs aiohttp (requirements-dev.txt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-pass-1"
+TARGETS = {"save p95": 0.250, "start p95": 1.0, "worker RSS": 150}
+
+
+@dataclass
+class Tally:
+    """What the generator saw: latencies per step, failures, acknowledged answers."""
+
+    latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    failures: Counter = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+    #: (attempt id, position) -> (acknowledged seq, display positions)
+    acknowledged: dict[tuple[int, int], tuple[int, list[int]]] = field(default_factory=dict)
+    submitted: set[int] = field(default_factory=set)
+    requests: int = 0
+
+    def fail(self, step: str, detail: str) -> None:
+        self.failures[step] += 1
+        if len(self.examples) < 10:
+            self.examples.append(f"{step}: {detail[:200]}")
+
+
+class Failed(Exception):
+    """A request that did not get the expected answer; the trainee stops there."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_instance(url: str, trainees: int) -> None:
+    """Initialise the database at ``url`` and create the trainees (one password hash shared)."""
+    os.environ["QUIZAPP_DATABASE_URL"] = url
+    os.environ["QUIZAPP_SECRET_KEY"] = "bench-secret"
+    from quizapp import create_app
+
+    app = create_app()  # first: it imports the packages in an order free of import cycles
+    from sqlalchemy import select
+
+    from quizapp.auth.passwords import hash_password
+    from quizapp.bootstrap import init_database
+    from quizapp.db import db, write_transaction
+    from quizapp.models import Role, User, Ward
+
+    with app.app_context():
+        init_database()
+        with write_transaction() as s:
+            wards = s.scalars(select(Ward)).all()
+            shared = hash_password(PASSWORD)
+            s.add_all(
+                User(
+                    username=f"tinh{n}",
+                    full_name=f"Học viên {n}",
+                    password_hash=shared,
+                    role=Role.TRAINEE,
+                    ward=wards[n % len(wards)],
+                )
+                for n in range(trainees)
+            )
+        db.engine.dispose()
+
+
+class RSSWatch(threading.Thread):
+    """Samples the resident memory of gunicorn's workers every second; keeps each one's peak."""
+
+    def __init__(self, master: int):
+        super().__init__(daemon=True)
+        self.master, self.peak, self.last, self.cpu, self.done = master, {}, {}, {}, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(1.0):
+            for pid in self.workers():
+                self.last[pid] = rss_mb(pid) or self.last.get(pid, 0.0)
+                self.peak[pid] = max(self.peak.get(pid, 0), self.last[pid])
+                self.cpu[pid] = cpu_seconds(pid) or self.cpu.get(pid, 0.0)
+
+    def total_cpu(self) -> float:
+        """CPU seconds the workers have used so far."""
+        return sum(cpu_seconds(pid) for pid in self.workers())
+
+    def workers(self) -> list[int]:
+        try:
+            return [int(p) for p in Path(f"/proc/{self.master}/task/{self.master}/children").read_text().split()]
+        except OSError:
+            return []
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+TOKEN_LOGIN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+TOKEN_FORM = re.compile(r'name="csrf_token" value="([^"]+)"')
+OPTION = re.compile(r'<input type="(radio|checkbox)" name="q(\d+)" id="[^"]+"\s+value="(\d+)"')
+
+
+class Trainee:
+    """One browser: its own cookies, walking through the quiz."""
+
+    def __init__(self, n: int, base: str, connector: aiohttp.BaseConnector, tally: Tally, rng: random.Random):
+        self.n, self.base, self.tally, self.rng = n, base, tally, rng
+        self.http = aiohttp.ClientSession(
+            connector=connector,
+            connector_owner=False,
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # loopback IP: keep the cookies anyway
+            timeout=aiohttp.ClientTimeout(total=120),
+        )
+        self.token = ""
+        self.attempt = 0
+
+    async def request(self, step: str, method: str, path: str, expect: int, **kwargs) -> tuple[str, str]:
+        """One request; records its latency under ``step``; returns (body, final URL path)."""
+        self.tally.requests += 1
+        t0 = time.perf_counter()
+        try:
+            async with self.http.request(method, self.base + path, **kwargs) as response:
+                body = await response.text()
+                status, final = response.status, response.url.path
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            self.tally.fail(step, f"{type(exc).__name__}: {exc}")
+            raise Failed from exc
+        self.tally.latency[step].append(time.perf_counter() - t0)
+        if status != expect:
+            self.tally.fail(step, f"HTTP {status} {path}: {body[:120]!r}")
+            raise Failed
+        return body, final
+
+    async def log_in(self) -> None:
+        page, _ = await self.request("login page", "GET", "/login", 200)
+        token = TOKEN_LOGIN.search(page).group(1)
+        form = {"username": f"tinh{self.n}", "password": PASSWORD, "csrf_token": token}
+        _, final = await self.request("login", "POST", "/login", 200, data=form)
+        if final != "/":
+            self.tally.fail("login", f"landed on {final}")
+            raise Failed
+        # The topic page, open on the phone while the class waits for the signal to start.
+        page, _ = await self.request("lesson page", "GET", "/topics/1", 200)
+        self.token = TOKEN_FORM.search(page).group(1)
+
+    async def sit(self, delay: float, think: tuple[float, float]) -> None:
+        """Start at ``delay``, answer 20 questions with think time, submit, review."""
+        await asyncio.sleep(delay)
+        t0 = time.perf_counter()
+        page, final = await self.request("start", "POST", "/topics/1/attempts", 200, data={"csrf_token": self.token})
+        self.tally.latency["start + quiz page"].append(time.perf_counter() - t0)
+        match = re.fullmatch(r"/attempts/(\d+)", final)
+        if not match:
+            self.tally.fail("start", f"landed on {final}")
+            raise Failed
+        self.attempt = int(match.group(1))
+        questions: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for kind, position, value in OPTION.findall(page):
+            questions[int(position)].append((kind, int(value)))
+        if len(questions) != 20:
+            self.tally.fail("quiz page", f"{len(questions)} questions on the page")
+            raise Failed
+        headers = {"X-CSRFToken": self.token}
+        order = list(questions)
+        self.rng.shuffle(order)
+        for seq, position in enumerate(order, start=1):
+            await asyncio.sleep(self.rng.uniform(*think))
+            options = questions[position]
+            if options[0][0] == "checkbox":
+                chosen = sorted(self.rng.sample([v for _, v in options], self.rng.randint(1, 2)))
+            else:
+                chosen = [self.rng.choice(options)[1]]
+            body = {"position": position, "selected": chosen, "seq": seq}
+            text, _ = await self.request(
+                "save", "POST", f"/attempts/{self.attempt}/answers", 200, json=body, headers=headers
+            )
+            ack = json.loads(text)
+            if not (ack.get("ok") and ack.get("accepted") and ack.get("seq") == seq and ack.get("saved_at")):
+                self.tally.fail("save", f"acknowledgement {ack}")
+                raise Failed
+            self.tally.acknowledged[self.attempt, position] = (seq, chosen)
+        _, final = await self.request(
+            "submit",
+            "POST",
+            f"/attempts/{self.attempt}/submit",
+            302,
+            data={"csrf_token": self.token},
+            allow_redirects=False,
+        )
+        self.tally.submitted.add(self.attempt)
+        page, _ = await self.request("review", "GET", f"/attempts/{self.attempt}/review", 200)
+        if "/20" not in page:
+            self.tally.fail("review", "no score on the review page")
+            raise Failed
+
+
+async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
+    rng = random.Random(args.seed)
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)  # sync workers close each connection
+    trainees = [Trainee(n, base, connector, tally, random.Random(rng.random())) for n in range(args.trainees)]
+    phases = {}
+    try:
+        gate = asyncio.Semaphore(args.login_concurrency)
+
+        async def arrive(t: Trainee) -> bool:
+            async with gate:
+                try:
+                    await t.log_in()
+                    return True
+                except Failed:
+                    return False
+
+        t0 = time.perf_counter()
+        logged = await asyncio.gather(*(arrive(t) for t in trainees))
+        phases["login"] = time.perf_counter() - t0
+        think = tuple(float(x) for x in args.think.split(","))
+
+        async def sit(t: Trainee) -> None:
+            try:
+                await t.sit(rng.uniform(0, args.window), think)
+            except Failed:
+                pass
+
+        t0, cpu0 = time.perf_counter(), workers_cpu()
+        await asyncio.gather(*(sit(t) for t, ok in zip(trainees, logged, strict=True) if ok))
+        phases["quiz"] = time.perf_counter() - t0
+        phases["quiz worker CPU"] = workers_cpu() - cpu0
+        phases["logged in"] = sum(logged)
+    finally:
+        await asyncio.gather(*(t.http.close() for t in trainees))
+        await connector.close()
+    return phases
+
+
+def check_database(url: str, tally: Tally) -> tuple[int, int, int]:
+    """(acknowledged answers missing or different, submitted attempts not graded, answers checked)."""
+    import sqlalchemy as sa
+
+    from quizapp.quiz.question_types import to_display
+
+    engine = sa.create_engine(url)
+    attempts = sorted({a for a, _ in tally.acknowledged} | tally.submitted)
+    rows, statuses = {}, {}
+    with engine.connect() as conn:
+        for k in range(0, len(attempts), 500):
+            chunk = attempts[k : k + 500]
+            for a, position, order, selected, seq in conn.execute(
+                sa.text(
+                    "SELECT attempt_id, position, option_order, selected, seq FROM attempt_item"
+                    " WHERE attempt_id IN :ids"
+                ).bindparams(sa.bindparam("ids", expanding=True)),
+                {"ids": chunk},
+            ):
+                decode = json.loads if isinstance(order, str) else (lambda v: v)
+                rows[a, position] = (decode(order), decode(selected) if selected is not None else None, seq)
+            for a, status, score in conn.execute(
+                sa.text("SELECT id, status, score FROM attempt WHERE id IN :ids").bindparams(
+                    sa.bindparam("ids", expanding=True)
+                ),
+                {"ids": chunk},
+            ):
+                statuses[a] = (status, score)
+    engine.dispose()
+    missing = 0
+    for key, (seq, chosen) in tally.acknowledged.items():
+        row = rows.get(key)
+        if row is None or row[2] != seq or to_display(row[0], row[1]) != sorted(chosen):
+            missing += 1
+    ungraded = sum(
+        1 for a in tally.submitted if statuses.get(a, ("?", None))[0] != "submitted" or statuses[a][1] is None
+    )
+    return missing, ungraded, len(tally.acknowledged)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=2000)
+    parser.add_argument("--window", type=float, default=20.0, help="seconds over which the starts spread")
+    parser.add_argument("--think", default="3,8", help="think time before each save: min,max seconds")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--login-concurrency", type=int, default=8)
+    parser.add_argument("--database-url", help="default: a throwaway SQLite file")
+    parser.add_argument("--max-seconds", type=float, default=1200, help="give up after this long")
+    parser.add_argument("--seed", type=int, default=8)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="quizapp-province-"))
+    url = args.database_url or f"sqlite:///{folder / 'quizapp.sqlite'}"
+    t0 = time.perf_counter()
+    build_instance(url, args.trainees)
+    print(
+        f"setup: {args.trainees} trainees in {'SQLite' if url.startswith('sqlite') else 'PostgreSQL'}"
+        f" in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.2f}"
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": "bench-secret"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}"]
+        + ["--log-level", "warning", "--backlog", "4096", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(folder / "gunicorn.log", "w"),
+    )
+    watch = RSSWatch(server.pid)
+    tally = Tally()
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        watch.start()
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        phases = asyncio.run(asyncio.wait_for(run_province(args, base, tally, watch.total_cpu), args.max_seconds))
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    finally:
+        watch.done.set()
+        server.terminate()
+        server.wait(10)
+    missing, ungraded, checked = check_database(url, tally)
+    lat = tally.latency
+    failed = sum(tally.failures.values())
+    save95, start95 = percentile(lat["save"], 95), percentile(lat["start + quiz page"], 95)
+    peak = max(watch.peak.values(), default=0.0)
+    logged = phases["logged in"]
+    print(
+        f"\ngunicorn {args.workers} sync workers; {args.trainees} trainees; starts over {args.window:.0f} s;"
+        f" think time {args.think} s; load average after: {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"login: {logged} logged in over {phases['login']:.1f} s = {logged / phases['login']:.1f} logins/s"
+        f" ({args.login_concurrency} at a time); p50 {percentile(lat['login'], 50) * 1000:.0f} ms,"
+        f" p95 {percentile(lat['login'], 95) * 1000:.0f} ms"
+    )
+    print(
+        f"quiz: {phases['quiz']:.1f} s from the first start to the last review; {tally.requests} requests in all;"
+        f" workers' CPU in it {phases['quiz worker CPU']:.0f} s"
+        f" ({100 * phases['quiz worker CPU'] / phases['quiz'] / os.cpu_count():.0f} % of the machine)"
+    )
+    print(f"{'step':20}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for step in ("lesson page", "start + quiz page", "save", "submit", "review"):
+        v = lat[step]
+        print(f"{step:20}{len(v):>8}" + "".join(f"{percentile(v, p) * 1000:>9.0f}" for p in (50, 95, 99, 100)))
+    print(f"failed requests: {failed} {dict(tally.failures) if failed else ''}")
+    for example in tally.examples:
+        print("   ", example)
+    print(f"acknowledged answers: {checked}; missing or different in the database: {missing}")
+    print(f"submitted attempts: {len(tally.submitted)}; not graded in the database: {ungraded}")
+    print(f"generator CPU: {cpu:.1f} s over {wall:.1f} s = {100 * cpu / wall:.0f} % of one core")
+    print(
+        "worker RSS, peak (a login's password hash takes 32 MB for a moment): "
+        + ", ".join(f"{mb:.0f} MB" for mb in sorted(watch.peak.values()))
+        + "; at the end: "
+        + ", ".join(f"{mb:.0f} MB" for mb in sorted(watch.last.values()))
+    )
+    print(
+        f"worker CPU: {', '.join(f'{s:.0f} s' for s in sorted(watch.cpu.values()))} over the {wall:.0f} s run"
+        f" ({100 * sum(watch.cpu.values()) / wall / os.cpu_count():.0f} % of the machine's {os.cpu_count()} cores)"
+    )
+    verdicts = {
+        "0 failed requests": failed == 0,
+        "0 acknowledged answers missing": missing == 0,
+        f"save p95 {save95 * 1000:.0f} ms <= 250 ms": save95 <= TARGETS["save p95"],
+        f"start p95 {start95 * 1000:.0f} ms <= 1000 ms": start95 <= TARGETS["start p95"],
+        f"worker RSS {peak:.0f} MB <= 150 MB": peak <= TARGETS["worker RSS"],
+    }
+    print("targets: " + "; ".join(f"{k} {'met' if ok else 'NOT MET'}" for k, ok in verdicts.items()))
+    if os.environ.get("KEEP"):
+        print("kept", folder)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -60,9 +60,7 @@ class Defaults:
     LANGUAGES = ("vi", "en")
     #: Each area keeps its own catalogue (msgids in English, Vietnamese translations); Flask-Babel
     #: merges them. Paths are relative to the package folder.
-    BABEL_TRANSLATION_DIRECTORIES = (
-        "translations;reports/translations;certificates/translations;admin/translations;offline/translations"
-    )
+    BABEL_TRANSLATION_DIRECTORIES = "translations;reports/translations;certificates/translations;admin/translations;offline/translations;practice/translations"
 
     #: Rows per page in long lists.
     PAGE_SIZE = 50

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..certificates.issuance import current_certificate
 from ..db import db, write_transaction
 from ..models import LessonView, Topic, utcnow
+from ..practice import services as practice
 from ..quiz.progress import progress_for
 from ..quiz.settle import settle_overdue
 
@@ -64,7 +65,15 @@ def topic(number: int):
     settle_overdue(current_user.id)
     progress = next(p for p in progress_for(db.session, current_user.id) if p.topic.id == topic.id)
     sections = [s for s in topic.sections if s.active]
-    return render_template("learn/topic.html", topic=topic, sections=sections, progress=progress, now=utcnow())
+    now = utcnow()
+    return render_template(
+        "learn/topic.html",
+        topic=topic,
+        sections=sections,
+        progress=progress,
+        practice=practice.overview(db.session, current_user.id, topic, now),
+        now=now,
+    )
 
 
 @bp.route("/results")

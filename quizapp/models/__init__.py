@@ -15,6 +15,7 @@ from .content import (
     Section,
     Topic,
 )
+from .practice import PracticeCard, PracticeItem, PracticeSet
 from .summaries import ItemOptionStat, ItemStat, TopicResult
 from .throttle import ThrottleEvent
 
@@ -31,6 +32,9 @@ __all__ = [
     "ItemOptionStat",
     "ItemStat",
     "LessonView",
+    "PracticeCard",
+    "PracticeItem",
+    "PracticeSet",
     "Question",
     "QuestionStatus",
     "QuestionVersion",

@@ -59,6 +59,8 @@ class Topic(Base):
     pass_percent: Mapped[int] = mapped_column(default=70)
     max_attempts: Mapped[int] = mapped_column(default=3)
     review_policy: Mapped[str] = mapped_column(sa.String(30), default=ReviewPolicy.IMMEDIATELY)
+    #: Questions in a practice set ("Ôn luyện"); practice never counts towards grades.
+    practice_questions: Mapped[int] = mapped_column(default=10, server_default="10")
     #: Inactive topics are hidden and do not count towards completion.
     active: Mapped[bool] = mapped_column(default=True)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..models.content import ReviewPolicy
+
 
 def write_deadline(deadline: datetime, grace_seconds: int) -> datetime:
     """The last moment a save or submit is accepted: the deadline plus the grace period."""
@@ -42,3 +44,15 @@ class Score:
     def passed(self) -> bool:
         # Integer arithmetic avoids a 69.999… percent failing a 70 % pass mark.
         return self.total > 0 and self.correct * 100 >= self.pass_percent * self.total
+
+
+def review_allowed(policy: str, attempts_left: int) -> bool:
+    """Whether a trainee may see the right answers now, under the topic's review policy.
+
+    Also what practice follows: it shows keys and explanations only when this allows it.
+    """
+    if policy == ReviewPolicy.IMMEDIATELY:
+        return True
+    if policy == ReviewPolicy.AFTER_LAST_ATTEMPT:
+        return attempts_left == 0
+    return False

@@ -12,11 +12,11 @@ from sqlalchemy.orm import selectinload
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..learn import get_topic_or_404
-from ..models import Attempt, AttemptItem, ReviewPolicy, Role, utcnow
+from ..models import Attempt, AttemptItem, Role, utcnow
 from ..quiz.progress import progress_for
 from . import attempts as service
 from .question_types import QUESTION_TYPES, to_display
-from .rules import accepts_writes, seconds_left, write_deadline
+from .rules import accepts_writes, review_allowed, seconds_left, write_deadline
 from .settle import settle_overdue
 
 bp = Blueprint("quiz", __name__)
@@ -202,16 +202,6 @@ def submit(attempt_id: int):
     return redirect(url_for("quiz.review", attempt_id=attempt_id))
 
 
-def review_allowed(attempt: Attempt, attempts_left: int) -> bool:
-    """Whether the topic's review policy lets the trainee see the answers now."""
-    policy = attempt.topic.review_policy
-    if policy == ReviewPolicy.IMMEDIATELY:
-        return True
-    if policy == ReviewPolicy.AFTER_LAST_ATTEMPT:
-        return attempts_left == 0
-    return False
-
-
 @bp.route("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
@@ -224,7 +214,7 @@ def review(attempt_id: int):
         attempt = get_attempt_or_404(attempt_id, owner=current_user, for_review=True)
     progress = next(p for p in progress_for(db.session, attempt.user_id) if p.topic.id == attempt.topic_id)
     is_staff = attempt.user_id != current_user.id
-    show_answers = is_staff or review_allowed(attempt, progress.left)
+    show_answers = is_staff or review_allowed(attempt.topic.review_policy, progress.left)
     return render_template(
         "quiz/review.html",
         attempt=attempt,

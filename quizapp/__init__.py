@@ -30,10 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .certificates.views import bp as certificates_bp
     from .learn.views import bp as learn_bp
     from .offline.views import bp as offline_bp
+    from .practice.views import bp as practice_bp
     from .quiz.views import bp as quiz_bp
     from .reports.views import bp as reports_bp
 
-    for bp in (auth_bp, learn_bp, quiz_bp, reports_bp, certificates_bp, admin_bp, offline_bp):
+    for bp in (auth_bp, learn_bp, quiz_bp, reports_bp, certificates_bp, admin_bp, offline_bp, practice_bp):
         app.register_blueprint(bp)
 
     from . import cli, web

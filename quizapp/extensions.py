@@ -67,5 +67,4 @@ def _user_statement():
     from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload
 
-
     return select(User).where(User.id == bindparam("user_id")).options(joinedload(User.ward))

@@ -56,6 +56,7 @@ def qr_codes(data: bytes, page: int = 0) -> list[str]:
         document.close()
     return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
+
 def pdf_pages_text(data: bytes) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
 

@@ -12,6 +12,7 @@ from ..certificates.issuance import current_certificate
 from ..course import progress_for
 from ..db import db, write_transaction
 from ..models import LessonView, utcnow
+from ..practice import services as practice
 from ..quiz.settings import window_state
 from ..quiz.settle import settle_overdue
 from .access import get_topic_or_404
@@ -63,7 +64,13 @@ def topic(number: int):
     now = utcnow()
     window = window_state(topic.opens_at, topic.closes_at, now)
     return render_template(
-        "learn/topic.html", topic=topic, sections=sections, progress=progress, now=now, window=window
+        "learn/topic.html",
+        topic=topic,
+        sections=sections,
+        progress=progress,
+        practice=practice.overview(db.session, current_user.id, topic, now),
+        now=now,
+        window=window,
     )
 
 

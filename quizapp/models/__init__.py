@@ -16,6 +16,7 @@ from .content import (
     Section,
     Topic,
 )
+from .practice import PracticeCard, PracticeItem, PracticeSet
 from .summaries import ItemOptionStat, ItemStat, TopicResult
 from .throttle import ThrottleEvent
 from .transient import RosterUpload, SlipBatch
@@ -34,6 +35,9 @@ __all__ = [
     "ItemOptionStat",
     "ItemStat",
     "LessonView",
+    "PracticeCard",
+    "PracticeItem",
+    "PracticeSet",
     "Question",
     "QuestionStatus",
     "QuestionVersion",

@@ -61,6 +61,8 @@ class Topic(Base):
     #: Optional window (UTC) outside which no new attempt starts; open attempts run to their end.
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
+    #: Questions in a practice set ("Ôn luyện"); practice never counts towards grades.
+    practice_questions: Mapped[int] = mapped_column(default=10, server_default="10")
     #: Inactive topics are hidden and do not count towards completion.
     active: Mapped[bool] = mapped_column(default=True)
 

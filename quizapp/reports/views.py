@@ -12,6 +12,7 @@ from ..db import db
 from ..i18n import gettext as _
 from ..models import Role, utcnow
 from ..pagination import Page
+from ..practice import services as practice
 from . import item_queries, present, queries, tables
 from .access import get_topic_for_analysis_or_404, get_trainee_or_404, get_ward_or_404, own_ward_code, sees_all
 from .filters import parse_filter
@@ -112,6 +113,7 @@ def ward(code: str):
         cohorts=cohorts,
         present=present,
         sees_all=sees_all(current_user),
+        practice=practice.activity(db.session, [tr.user.id for tr in trainees]),
     )
 
 
@@ -130,7 +132,14 @@ def trainee(user_id: int):
             [tables.trainee_table(user, attempts)],
             fmt,
         )
-    return render_template("reports/trainee.html", user=user, attempts=attempts, sees_all=sees_all(current_user))
+    return render_template(
+        "reports/trainee.html",
+        user=user,
+        attempts=attempts,
+        sees_all=sees_all(current_user),
+        topics=queries.active_topics(db.session),
+        practice=practice.activity_by_topic(db.session, user.id),
+    )
 
 
 @bp.route("/topics/<int:number>")

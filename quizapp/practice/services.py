@@ -293,3 +293,16 @@ def activity(session: Session, user_ids: Iterable[int], topic_id: int | None = N
     if topic_id is not None:
         query = query.where(PracticeSet.topic_id == topic_id)
     return {user_id: Activity(sets, questions) for user_id, sets, questions in session.execute(query)}
+
+
+def activity_by_topic(session: Session, user_id: int) -> dict[int, Activity]:
+    """One trainee's practice per topic, in one query."""
+    finished = func.count(func.distinct(PracticeSet.id)).filter(PracticeSet.finished_at.is_not(None))
+    answered = func.count(PracticeItem.id).filter(PracticeItem.answered_at.is_not(None))
+    rows = session.execute(
+        select(PracticeSet.topic_id, finished, answered)
+        .join(PracticeItem, PracticeItem.set_id == PracticeSet.id)
+        .where(PracticeSet.user_id == user_id)
+        .group_by(PracticeSet.topic_id)
+    )
+    return {topic_id: Activity(sets, questions) for topic_id, sets, questions in rows}

@@ -13,6 +13,7 @@ from ..db import db
 from ..i18n import gettext as _
 from ..models import Role, utcnow
 from ..pagination import Page
+from ..practice import services as practice
 from ..quiz.overrides import TAKERS as OVERRIDE_TAKERS
 from ..quiz.overrides import overridden_pairs, override_notes
 from . import item_queries, present, queries, tables
@@ -116,6 +117,7 @@ def ward(code: str):
         present=present,
         sees_all=is_staff(current_user),
         overridden=overridden_pairs(db.session, [tr.user.id for tr in trainees]),
+        practice=practice.activity(db.session, [tr.user.id for tr in trainees]),
     )
 
 
@@ -141,6 +143,8 @@ def trainee(user_id: int):
         sees_all=is_staff(current_user),
         notes=override_notes(db.session, user.id),
         can_override=current_user.has_role(Role.ADMIN) and user.role in OVERRIDE_TAKERS,
+        topics=queries.active_topics(db.session),
+        practice=practice.activity_by_topic(db.session, user.id),
     )
 
 

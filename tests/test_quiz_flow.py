@@ -390,7 +390,8 @@ def test_autosave_loads_the_user_once(client, trainee, app):
     with Statements(app) as sql:
         assert save(client, attempt_id, 1, [0], 1).json["accepted"] is True
     assert len(sql.loads("user")) == 1
-    assert len(sql.loads("attempt")) == 1  # the state and deadline only, locked
+    # No SELECT of the attempt at all: one UPDATE … RETURNING guarded by owner, state and deadline locks it.
+    assert len(sql.loads("attempt")) == 0
 
 
 def test_submit_loads_the_attempt_and_its_items_once(client, trainee, app):

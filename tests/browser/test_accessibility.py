@@ -48,6 +48,17 @@ def test_trainee_pages(live_app, phone):
     found["review"] = violations(phone)
     phone.goto(f"{base}/results")
     found["results"] = violations(phone)
+    phone.goto(f"{base}/topics/1/practice")
+    found["practice"] = violations(phone)
+    phone.click("#practice button[type=submit]")
+    phone.wait_for_selector("input[name=choice]")
+    found["practice question"] = violations(phone)
+    phone.locator("label.option").first.click()
+    phone.click("#practice button[type=submit]")
+    phone.wait_for_selector(".feedback-heading")  # swapped in place by practice.js, no page load
+    found["practice feedback"] = violations(phone)
+    phone.goto(f"{base}/offline")
+    found["offline"] = violations(phone)
     phone.goto(f"{base}/verify")
     found["verify"] = violations(phone)
     assert {page: v for page, v in found.items() if v} == {}

@@ -47,6 +47,15 @@ def test_every_trainee_page_fits_360_px(live_app, phone):
     phone.click("#submit-button")
     phone.wait_for_url(re.compile(r"/review$"))
     found["review"] = overflow(phone)
+    phone.goto(f"{base}/topics/1/practice")
+    found["practice"] = overflow(phone)
+    phone.click("#practice button[type=submit]")
+    phone.wait_for_selector("input[name=choice]")
+    found["practice question"] = overflow(phone)
+    phone.locator("label.option").first.click()
+    phone.click("#practice button[type=submit]")
+    phone.wait_for_selector(".feedback-heading")
+    found["practice feedback"] = overflow(phone)
     for name, path in (
         ("results", "/results"),
         ("password", "/password"),

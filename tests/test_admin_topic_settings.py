@@ -39,6 +39,7 @@ def topic_values(app, number=1) -> dict:
             "pass_percent": t.pass_percent,
             "max_attempts": t.max_attempts,
             "review_policy": t.review_policy,
+            "practice_questions": t.practice_questions,
             "overridden": t.quiz_overridden,
             "opens_at": t.opens_at,
             "closes_at": t.closes_at,
@@ -252,6 +253,8 @@ def test_form_saves_and_shows_the_source(app, make, login):
         ({"reason": ""}, "Hãy ghi lý do thay đổi"),
         ({"opens_at": "2026-12-02T08:00", "closes_at": "2026-12-01T08:00"}, "Thời điểm đóng phải sau"),
         ({"closes_at": "mai"}, "Hãy nhập ngày và giờ"),
+        ({"practice_questions": "51"}, "Mỗi lượt ôn luyện có từ 1 đến 50 câu"),
+        ({"practice_questions": "0"}, "Mỗi lượt ôn luyện có từ 1 đến 50 câu"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(app, make, login, changes, message):
@@ -337,3 +340,15 @@ def test_migration_takes_the_current_settings_as_the_files_defaults(app, make):
             "review_policy": "never",
         }
         assert (topic.quiz_overridden, topic.opens_at) == ([], None)
+
+
+def test_practice_set_size_is_set_with_the_quiz_settings(app, make, login):
+    make.topic(number=1)
+    c = admin_client(app, make, login)
+    assert c.post("/admin/topics/1/settings", data={**GOOD, "practice_questions": "15"}).status_code == 302
+    assert topic_values(app)["practice_questions"] == 15
+    [entry] = audit_entries(app, "topic.settings")
+    assert entry.detail["practice_questions"] == [10, 15]
+    # Left empty: stays as it is.
+    assert c.post("/admin/topics/1/settings", data={**GOOD, "practice_questions": ""}).status_code == 302
+    assert topic_values(app)["practice_questions"] == 15

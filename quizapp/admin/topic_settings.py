@@ -41,6 +41,9 @@ class SettingsForm(FlaskForm):
     )
     opens_at = LocalMomentField(_l("Opens at (Vietnam time, optional)"))
     closes_at = LocalMomentField(_l("Closes at (Vietnam time, optional)"))
+    practice_questions = IntField(
+        _l("Questions per practice set (1–50; practice never counts)"), validators=[Optional()]
+    )
     reason = TextAreaField(_l("Reason for the change"))
     submit = SubmitField(_l("Save the settings"))
 

@@ -29,6 +29,8 @@ FILE_KEYS = {
 }
 #: What an admin may set in the browser (questions per attempt: 1 up to the approved bank).
 RANGES = {"time_limit_minutes": (1, 180), "pass_percent": (1, 100), "max_attempts": (1, 10)}
+#: The largest practice set ("Ôn luyện"): short sets teach better than long ones.
+PRACTICE_MAX = 50
 
 
 class SettingsError(ValueError):
@@ -50,11 +52,14 @@ class QuizSettings:
     review_policy: str | None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    #: Questions in a practice set (not in topic.yaml; None leaves it as it is).
+    practice_questions: int | None = None
 
 
 def current(topic: Topic) -> QuizSettings:
     """The settings in force for ``topic``."""
-    return QuizSettings(**{name: getattr(topic, name) for name in (*FILE_KEYS, "opens_at", "closes_at")})
+    names = (*FILE_KEYS, "opens_at", "closes_at", "practice_questions")
+    return QuizSettings(**{name: getattr(topic, name) for name in names})
 
 
 def file_default(topic: Topic, name: str) -> Any:
@@ -98,6 +103,8 @@ def validate(session: Session, topic: Topic, new: QuizSettings, reason: str | No
             errors[name] = _range_message(name, low, high)
     if new.review_policy not in set(ReviewPolicy):
         errors["review_policy"] = _l("Choose when trainees may see the answers.")
+    if new.practice_questions is not None and not 1 <= new.practice_questions <= PRACTICE_MAX:
+        errors["practice_questions"] = _l("A practice set has between 1 and %(high)d questions.", high=PRACTICE_MAX)
     if new.opens_at and new.closes_at and new.closes_at <= new.opens_at:
         errors["closes_at"] = _l("The quiz must close after it opens.")
     if not (reason or "").strip():
@@ -128,6 +135,8 @@ def change(session: Session, topic: Topic, new: QuizSettings, reason: str, actor
     changed = {}
     overridden = set(topic.quiz_overridden or [])
     for name, value in asdict(new).items():
+        if name == "practice_questions" and value is None:
+            continue  # not given: stays as it is
         old = getattr(topic, name)
         if old != value:
             changed[name] = [_audit_value(old), _audit_value(value)]

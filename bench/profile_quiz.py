@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import add_trainees
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -61,27 +63,14 @@ def build(folder: Path, trainees: int):
     from quizapp import create_app
 
     app = create_app()  # first: it imports the packages in an order free of import cycles
-    from quizapp.auth.passwords import hash_password
     from quizapp.bootstrap import init_database
     from quizapp.db import write_transaction
-    from quizapp.models import Role, User, Ward
 
     app.config["WTF_CSRF_ENABLED"] = False
     with app.app_context():
         init_database()
         with write_transaction() as s:
-            wards = s.query(Ward).all()
-            shared = hash_password("bench-pass-1")
-            for n in range(trainees):
-                s.add(
-                    User(
-                        username=f"bench{n}",
-                        full_name=f"Học viên {n}",
-                        password_hash=shared,
-                        role=Role.TRAINEE,
-                        ward=wards[n % len(wards)],
-                    )
-                )
+            add_trainees(s, "bench", trainees, "bench-pass-1")
     return app
 
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+from common import add_trainees, cpu_seconds, free_port, percentile, rss_mb, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,12 +72,6 @@ class Failed(Exception):
     """A request that did not get the expected answer; the trainee stops there."""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def build_instance(url: str, trainees: int) -> None:
     """Initialise the database at ``url`` and create the trainees (one password hash shared)."""
     os.environ["QUIZAPP_DATABASE_URL"] = url
@@ -84,28 +79,13 @@ def build_instance(url: str, trainees: int) -> None:
     from quizapp import create_app
 
     app = create_app()  # first: it imports the packages in an order free of import cycles
-    from sqlalchemy import select
-
-    from quizapp.auth.passwords import hash_password
     from quizapp.bootstrap import init_database
     from quizapp.db import db, write_transaction
-    from quizapp.models import Role, User, Ward
 
     with app.app_context():
         init_database()
         with write_transaction() as s:
-            wards = s.scalars(select(Ward)).all()
-            shared = hash_password(PASSWORD)
-            s.add_all(
-                User(
-                    username=f"tinh{n}",
-                    full_name=f"Học viên {n}",
-                    password_hash=shared,
-                    role=Role.TRAINEE,
-                    ward=wards[n % len(wards)],
-                )
-                for n in range(trainees)
-            )
+            add_trainees(s, "tinh", trainees, PASSWORD)
         db.engine.dispose()
 
 
@@ -128,36 +108,7 @@ class RSSWatch(threading.Thread):
         return sum(cpu_seconds(pid) for pid in self.workers())
 
     def workers(self) -> list[int]:
-        try:
-            return [int(p) for p in Path(f"/proc/{self.master}/task/{self.master}/children").read_text().split()]
-        except OSError:
-            return []
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+        return worker_pids(self.master)
 
 
 TOKEN_LOGIN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

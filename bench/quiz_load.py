@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -38,6 +37,8 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from common import add_trainees, free_port, workers_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -105,12 +106,6 @@ end
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def build_instance(folder: Path, trainees: int) -> dict:
     """Initialise the instance and create trainees (cheap: one password hash shared)."""
     os.environ["QUIZAPP_DATABASE_URL"] = f"sqlite:///{folder / 'quizapp.sqlite'}"
@@ -118,26 +113,13 @@ def build_instance(folder: Path, trainees: int) -> dict:
     from quizapp import create_app
 
     app = create_app()  # first: it imports the packages in an order free of import cycles
-    from quizapp.auth.passwords import hash_password
     from quizapp.bootstrap import init_database
     from quizapp.db import write_transaction
-    from quizapp.models import Role, User, Ward
 
     with app.app_context():
         init_database()
         with write_transaction() as s:
-            wards = s.query(Ward).all()
-            shared = hash_password("bench-pass-1")
-            for n in range(trainees):
-                s.add(
-                    User(
-                        username=f"bench{n}",
-                        full_name=f"Học viên {n}",
-                        password_hash=shared,
-                        role=Role.TRAINEE,
-                        ward=wards[n % len(wards)],
-                    )
-                )
+            add_trainees(s, "bench", trainees, "bench-pass-1")
     return {"QUIZAPP_DATABASE_URL": os.environ["QUIZAPP_DATABASE_URL"]}
 
 
@@ -208,15 +190,6 @@ def parse_wrk(out: str) -> dict:
         "non2xx": value(r"Non-2xx or 3xx responses: (\d+)", int) or 0,
         "socket_errors": re.search(r"Socket errors: (.*)", out).group(1) if "Socket errors" in out else "none",
     }
-
-
-def workers_cpu(master: int) -> float:
-    """User + system CPU seconds used so far by gunicorn's workers."""
-    total = 0.0
-    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def start_server(folder: Path, env: dict, port: int, workers: int) -> subprocess.Popen:

@@ -1,0 +1,74 @@
+"""What the benchmarks share: a free port, gunicorn workers' CPU and memory from /proc, percentiles, and
+seeding trainees (one password hash shared, so building a big instance is cheap)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def worker_pids(master: int) -> list[int]:
+    """gunicorn's worker processes (the master's children)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def workers_cpu(master: int) -> float:
+    """User + system CPU seconds used so far by gunicorn's workers."""
+    return sum(cpu_seconds(pid) for pid in worker_pids(master))
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def add_trainees(session, prefix: str, trainees: int, password: str) -> None:
+    """``trainees`` accounts ``<prefix>0…`` spread over the wards, all with one password hash."""
+    from sqlalchemy import select
+
+    from quizapp.auth.passwords import hash_password
+    from quizapp.models import Role, User, Ward
+
+    wards = session.scalars(select(Ward)).all()
+    shared = hash_password(password)
+    session.add_all(
+        User(
+            username=f"{prefix}{n}",
+            full_name=f"Học viên {n}",
+            password_hash=shared,
+            role=Role.TRAINEE,
+            ward=wards[n % len(wards)],
+        )
+        for n in range(trainees)
+    )

@@ -20,6 +20,7 @@ from .auth.passwords import hash_password
 from .course import active_topics
 from .models import Cohort, QuestionVersion, Role, Topic, User, Ward
 from .quiz import attempts as service
+from .quiz.bank import drawable_bank
 
 DEMO_PASSWORD = "hoctap2021"
 COHORTS = [("lop-1", "Lớp 1"), ("lop-2", "Lớp 2"), ("lop-3", "Lớp 3"), ("lop-4", "Lớp 4")]
@@ -151,7 +152,7 @@ def _pick_misleading(session: Session, topics: list[Topic], rng: random.Random) 
     """One single-choice question per topic whose distractor misleads stronger trainees."""
     picked = set()
     for topic in topics:
-        bank = [e.version_id for e in service.drawable_bank(session, topic.id)]
+        bank = [e.version_id for e in drawable_bank(session, topic.id)]
         single = list(
             session.scalars(
                 select(QuestionVersion.id)

@@ -1,4 +1,4 @@
-"""Reading the quiz page the way a browser would: questions, options and display positions."""
+"""Driving the quiz the way a browser would: start, save, and read questions, options and display positions."""
 
 from __future__ import annotations
 
@@ -38,3 +38,15 @@ def right_values(opts: list[Option]) -> list[int]:
 
 def wrong_value(opts: list[Option]) -> int:
     return next(o.value for o in opts if "đúng" not in o.text.lower())
+
+
+def start(client, number=1):
+    response = client.post(f"/topics/{number}/attempts")
+    assert response.status_code == 302, response.data[:300]
+    match = re.fullmatch(r"/attempts/(\d+)", response.location)
+    assert match, response.location
+    return int(match.group(1))
+
+
+def save(client, attempt_id, position, selected, seq):
+    return client.post(f"/attempts/{attempt_id}/answers", json={"position": position, "selected": selected, "seq": seq})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import zlib
 from datetime import timedelta
@@ -11,24 +10,10 @@ import pytest
 from itsdangerous import base64_decode
 from sqlalchemy import func, select
 
-from quizapp.db import db, write_transaction
+from quizapp.db import db
 from quizapp.models import Attempt, AttemptItem, AttemptStatus, LessonView, Topic, utcnow
-from quizapp.quiz import attempts as service
 
-from .factories import Statements
-from .quizpage import options, right_values, wrong_value
-
-
-def start(client, number=1):
-    response = client.post(f"/topics/{number}/attempts")
-    assert response.status_code == 302, response.data[:300]
-    match = re.fullmatch(r"/attempts/(\d+)", response.location)
-    assert match, response.location
-    return int(match.group(1))
-
-
-def save(client, attempt_id, position, selected, seq):
-    return client.post(f"/attempts/{attempt_id}/answers", json={"position": position, "selected": selected, "seq": seq})
+from .quizpage import options, right_values, save, start, wrong_value
 
 
 def paper(client, attempt_id):
@@ -357,20 +342,6 @@ def test_dashboard_states(client, trainee, make):
     assert "Đang làm bài" in html and "Chưa làm bài" in html
 
 
-def test_service_save_then_submit_in_one_transaction_grades_the_saved_answer(app, make):
-    """The service API used directly (CLI, demo, tests): a save is visible to grading at once."""
-    user = make.user()
-    make.topic(number=1)
-    with app.app_context(), write_transaction() as s:
-        topic = s.scalar(select(Topic))
-        attempt, _ = service.start_or_resume(s, user.id, topic, utcnow(), 60)
-        item = attempt.items[0]
-        right = [item.option_order.index(i) for i in item.question_version.correct_indexes]
-        assert service.save_answer(s, attempt.id, user.id, item.position, right, 1, utcnow(), 60).accepted
-        service.submit(s, attempt, utcnow(), 60)
-        assert attempt.score == 1
-
-
 def test_opening_an_overdue_attempt_closes_it_and_shows_the_result(client, trainee, app):
     attempt_id = start(client)
     assert client.get(f"/attempts/{attempt_id}/review").location == f"/attempts/{attempt_id}"  # still open
@@ -382,24 +353,3 @@ def test_opening_an_overdue_attempt_closes_it_and_shows_the_result(client, train
     assert "1/4 câu đúng" in client.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).status == AttemptStatus.TIMED_OUT
-
-
-def test_autosave_loads_the_user_once(client, trainee, app):
-    """The write transaction would expire the logged-in user; the save reads its id before (db.py)."""
-    attempt_id = start(client)
-    with Statements(app) as sql:
-        assert save(client, attempt_id, 1, [0], 1).json["accepted"] is True
-    assert len(sql.loads("user")) == 1
-    # No SELECT of the attempt at all: one UPDATE … RETURNING guarded by owner, state and deadline locks it.
-    assert len(sql.loads("attempt")) == 0
-
-
-def test_submit_loads_the_attempt_and_its_items_once(client, trainee, app):
-    attempt_id = start(client)
-    save(client, attempt_id, 1, [0], 1)
-    with Statements(app) as sql:
-        assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
-    assert len(sql.loads("attempt")) == 1 and len(sql.loads("attempt_item")) == 1
-    assert len(sql.loads("user")) == 1
-    with app.app_context():
-        assert db.session.get(Attempt, attempt_id).status == AttemptStatus.SUBMITTED

@@ -28,7 +28,7 @@ from ..models import (
     Topic,
 )
 from ..quiz import draw as drawing
-from ..quiz.attempts import drawable_bank
+from ..quiz.bank import drawable_bank
 from ..quiz.question_types import QUESTION_TYPES, to_authored
 from ..quiz.rules import review_allowed
 from ..timezone import LOCAL_ZONE

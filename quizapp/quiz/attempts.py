@@ -24,13 +24,12 @@ from ..models import (
     Attempt,
     AttemptItem,
     AttemptStatus,
-    Question,
-    QuestionStatus,
     QuestionVersion,
     Topic,
 )
 from ..web import local_datetime
 from . import draw as drawing
+from .bank import drawable_bank, seen_counts
 from .finish import finish_attempt
 from .question_types import QUESTION_TYPES, to_authored
 from .rules import accepts_writes
@@ -84,29 +83,6 @@ class SubmitResult:
     #: "graded" now; "already" finished before (double click, retry); "late" closed at deadline
     #: with the saved answers, the posted ones refused.
     outcome: str
-
-
-def drawable_bank(session: Session, topic_id: int) -> list[drawing.BankEntry]:
-    """Approved questions of a topic with the version a new attempt would show."""
-    rows = session.execute(
-        select(Question.id, QuestionVersion.section_id, QuestionVersion.id)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.topic_id == topic_id, Question.status == QuestionStatus.APPROVED)
-    )
-    return [drawing.BankEntry(q, s, v) for q, s, v in rows]
-
-
-def seen_counts(session: Session, user_id: int, topic_id: int) -> dict[int, int]:
-    """How many of this trainee's earlier attempts at the topic showed each question."""
-    rows = session.execute(
-        select(QuestionVersion.question_id, func.count())
-        .select_from(AttemptItem)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(Attempt.user_id == user_id, Attempt.topic_id == topic_id)
-        .group_by(QuestionVersion.question_id)
-    )
-    return dict(rows.all())
 
 
 def open_attempt(session: Session, user_id: int, topic_id: int) -> Attempt | None:

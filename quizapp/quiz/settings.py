@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ..audit import record
 from ..i18n import lazy_gettext as _l
 from ..models import ReviewPolicy, Topic
+from .bank import drawable_bank
 
 #: The settings topic.yaml may give, by column name, with the file's key for each.
 FILE_KEYS = {
@@ -82,8 +83,6 @@ def window_state(opens_at: datetime | None, closes_at: datetime | None, now: dat
 
 def approved_questions(session: Session, topic: Topic) -> int:
     """How many questions a new attempt at ``topic`` could draw from."""
-    from .attempts import drawable_bank  # attempts imports this module for the window
-
     return len(drawable_bank(session, topic.id))
 
 

@@ -1,0 +1,56 @@
+"""The quiz service used directly, and what the hot requests read from the database (statement counts)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.db import db, write_transaction
+from quizapp.models import Attempt, AttemptStatus, Topic, utcnow
+from quizapp.quiz import attempts as service
+
+from .factories import Statements
+from .quizpage import save, start
+
+
+@pytest.fixture
+def trainee(make, login):
+    user = make.user()
+    make.topic(number=1, sections=2, per_section=5, types=("single", "multiple", "true_false"))
+    login(user)
+    return user
+
+
+def test_service_save_then_submit_in_one_transaction_grades_the_saved_answer(app, make):
+    """The service API used directly (CLI, demo, tests): a save is visible to grading at once."""
+    user = make.user()
+    make.topic(number=1)
+    with app.app_context(), write_transaction() as s:
+        topic = s.scalar(select(Topic))
+        attempt, _ = service.start_or_resume(s, user.id, topic, utcnow(), 60)
+        item = attempt.items[0]
+        right = [item.option_order.index(i) for i in item.question_version.correct_indexes]
+        assert service.save_answer(s, attempt.id, user.id, item.position, right, 1, utcnow(), 60).accepted
+        service.submit(s, attempt, utcnow(), 60)
+        assert attempt.score == 1
+
+
+def test_autosave_loads_the_user_once(client, trainee, app):
+    """The write transaction would expire the logged-in user; the save reads its id before (db.py)."""
+    attempt_id = start(client)
+    with Statements(app) as sql:
+        assert save(client, attempt_id, 1, [0], 1).json["accepted"] is True
+    assert len(sql.loads("user")) == 1
+    # No SELECT of the attempt at all: one UPDATE … RETURNING guarded by owner, state and deadline locks it.
+    assert len(sql.loads("attempt")) == 0
+
+
+def test_submit_loads_the_attempt_and_its_items_once(client, trainee, app):
+    attempt_id = start(client)
+    save(client, attempt_id, 1, [0], 1)
+    with Statements(app) as sql:
+        assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
+    assert len(sql.loads("attempt")) == 1 and len(sql.loads("attempt_item")) == 1
+    assert len(sql.loads("user")) == 1
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == AttemptStatus.SUBMITTED

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..course import TopicProgress, progress_for
 from ..i18n import lazy_gettext as _l
 from ..models import (
     Attempt,
@@ -54,27 +55,19 @@ class PracticeNotFound(PracticeError):
     status = 404
 
 
+def _progress(session: Session, user_id: int, topic_id: int) -> TopicProgress:
+    """The trainee's standing in the topic, from the one home of that rule (course.progress_for)."""
+    return next(p for p in progress_for(session, user_id) if p.topic.id == topic_id)
+
+
 def graded_attempts_open(session: Session, user_id: int, topic_id: int) -> bool:
     """A graded attempt at the topic is in progress: practice waits, so it cannot serve as a crib."""
-    return bool(
-        session.scalar(
-            select(func.count())
-            .select_from(Attempt)
-            .where(Attempt.user_id == user_id, Attempt.topic_id == topic_id, Attempt.status == AttemptStatus.OPEN)
-        )
-    )
+    return _progress(session, user_id, topic_id).open_attempt is not None
 
 
-def attempts_left(session: Session, user_id: int, topic: Topic) -> int:
-    used = session.scalar(
-        select(func.count()).select_from(Attempt).where(Attempt.user_id == user_id, Attempt.topic_id == topic.id)
-    )
-    return max(0, topic.max_attempts - used)
-
-
-def keys_shown(session: Session, user_id: int, topic: Topic) -> bool:
+def keys_shown(progress: TopicProgress) -> bool:
     """Practice shows right answers exactly when the trainee's own quiz review would (one rule, quiz.rules)."""
-    return review_allowed(topic.review_policy, attempts_left(session, user_id, topic))
+    return review_allowed(progress.topic.review_policy, progress.left)
 
 
 def candidates(session: Session, user_id: int, topic_id: int) -> list[Candidate]:
@@ -123,7 +116,8 @@ def start_or_resume(
     session: Session, user_id: int, topic: Topic, now: datetime, rng: random.Random | None = None
 ) -> PracticeSet:
     """The trainee's unfinished practice set at ``topic``, or a new one drawn for what they need."""
-    if graded_attempts_open(session, user_id, topic.id):
+    progress = _progress(session, user_id, topic.id)
+    if progress.open_attempt is not None:
         raise PracticeUnavailable(_l("Finish your quiz at this topic first; practice opens again after it."))
     current = unfinished_set(session, user_id, topic.id)
     if current is not None:
@@ -136,9 +130,7 @@ def start_or_resume(
         v.id: v
         for v in session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_([c.version_id for c in chosen])))
     }
-    practice = PracticeSet(
-        user_id=user_id, topic_id=topic.id, started_at=now, keys_shown=keys_shown(session, user_id, topic)
-    )
+    practice = PracticeSet(user_id=user_id, topic_id=topic.id, started_at=now, keys_shown=keys_shown(progress))
     for position, c in enumerate(chosen, start=1):
         version = versions[c.version_id]
         fixed = QUESTION_TYPES[version.type].fixed_order
@@ -248,6 +240,7 @@ class Overview:
 
 def overview(session: Session, user_id: int, topic: Topic, now: datetime) -> Overview:
     """Per-section mastery, the streak, sets done and whether answers will be shown."""
+    progress = _progress(session, user_id, topic.id)
     found = scheduler.mastery(candidates(session, user_id, topic.id))
     sections = [
         SectionView(s.slug, s.title, found[s.id])
@@ -264,8 +257,8 @@ def overview(session: Session, user_id: int, topic: Topic, now: datetime) -> Ove
         streak=streak_days(session, user_id, now.astimezone(LOCAL_ZONE).date()),
         sets_done=sets_done,
         unfinished=unfinished_set(session, user_id, topic.id),
-        keys_shown=keys_shown(session, user_id, topic),
-        blocked=graded_attempts_open(session, user_id, topic.id),
+        keys_shown=keys_shown(progress),
+        blocked=progress.open_attempt is not None,
     )
 
 

@@ -15,6 +15,7 @@ from .content import (
     QuestionVersion,
     Section,
     Topic,
+    VersionState,
 )
 from .practice import PracticeCard, PracticeItem, PracticeSet
 from .summaries import ItemOptionStat, ItemStat, TopicResult
@@ -50,6 +51,7 @@ __all__ = [
     "Topic",
     "TopicResult",
     "User",
+    "VersionState",
     "Ward",
     "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,13 +12,34 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..quiz.rules import DEFAULTS
 from .base import Base, utcnow
 
+if TYPE_CHECKING:
+    from .accounts import User
+
 
 class QuestionStatus(StrEnum):
     """A question is drawn only when approved; drafts wait for an admin, retired ones rest."""
 
+    #: No version approved yet (created in the browser or imported from a file as a draft).
     DRAFT = "draft"
     APPROVED = "approved"
     RETIRED = "retired"
+
+
+class VersionState(StrEnum):
+    """Where one wording stands in the approval workflow (DESIGN §2 "Administration").
+
+    Only an approved version is ever drawn, and only the question's ``current_version``; a new
+    draft of an approved question waits beside it, so trainees keep the approved wording meanwhile.
+    """
+
+    #: Being written by its author; nobody has drawn it.
+    DRAFT = "draft"
+    #: Sent by its author for approval; locked until an admin decides.
+    SUBMITTED = "submitted"
+    #: Approved by an admin (or published by `content import`); immutable from then on.
+    APPROVED = "approved"
+    #: Sent back by an admin with a comment; its author edits and submits it again.
+    RETURNED = "returned"
 
 
 class Course(Base):
@@ -131,9 +152,24 @@ class QuestionVersion(Base):
     #: Hash of everything above, so a re-import knows whether the wording changed.
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: A VersionState value; rows written by `content import` are approved (the files are reviewed).
+    state: Mapped[str] = mapped_column(
+        sa.String(20), default=VersionState.APPROVED, server_default=VersionState.APPROVED, index=True
+    )
+    #: Who wrote this wording in the browser (None: it came from the course files).
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    #: The author's note on what changed and why, shown in the version history.
+    change_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    submitted_at: Mapped[datetime | None]
+    #: The admin who approved or returned it, when, and the comment sent back with a return.
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     question: Mapped[Question] = relationship(back_populates="versions", foreign_keys=[question_id])
     section: Mapped[Section] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
     @property
     def correct_indexes(self) -> frozenset[int]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from .exports import Table
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
-from .models import AuditLog, Certificate, Cohort, Course, Topic, User
+from .models import AuditLog, Certificate, Cohort, Course, Question, Topic, User
 from .reports.filters import ReportFilter, parse_filter
 
 #: Names of the actions in the UI language; an action missing here is shown as its code.
@@ -38,6 +38,13 @@ ACTION_LABELS = {
     "certificate.reissue": _l("Certificate reissued"),
     "certificate.recheck": _l("Missing certificates issued"),
     "certificate.verify": _l("Certificate verified"),
+    "question.create": _l("Question drafted"),
+    "question.edit": _l("Question edited"),
+    "question.submit": _l("Question submitted for approval"),
+    "question.approve": _l("Question approved"),
+    "question.return": _l("Question returned to its author"),
+    "question.retire": _l("Question retired"),
+    "question.restore": _l("Question restored"),
 }
 TARGET_LABELS = {
     "user": _l("Account"),
@@ -45,6 +52,7 @@ TARGET_LABELS = {
     "topic": _l("Topic"),
     "certificate": _l("Certificate"),
     "course": _l("Course"),
+    "question": _l("Question"),
 }
 #: The actor filter's value for changes made by the system (CLI without a user, cron).
 SYSTEM = "system"
@@ -175,6 +183,11 @@ def target_names(session: Session, entries: Iterable[AuditLog]) -> dict[tuple[st
         )
         for code, full_name in rows:
             names["certificate", code] = f"{code} — {full_name}"
+    if ids.get("question"):
+        for qid, ext_id in session.execute(
+            select(Question.id, Question.ext_id).where(Question.id.in_(ids["question"]))
+        ):
+            names["question", str(qid)] = ext_id
     if wanted.get("course"):
         for cid, title in session.execute(select(Course.id, Course.title).where(Course.id.in_(ids["course"]))):
             names["course", str(cid)] = title

@@ -1,0 +1,231 @@
+"""The ``questions`` blueprint (/admin/questions): browse, one question's page, the editor and the workflow steps.
+
+Instructors and admins browse, edit and submit; only admins approve, return, retire and restore.
+The rules live in ``authoring`` (editing, workflow, bank, history); these views read the request,
+call them in one write transaction, and show the result.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...audit_query import action_label
+from ...auth.access import roles_required
+from ...authoring import bank, editing, history, workflow
+from ...db import db, write_transaction
+from ...i18n import gettext as _
+from ...i18n import lazy_gettext as _l
+from ...models import Question, QuestionVersion, Role, Section, Topic, VersionState
+from .forms import (
+    ADD_ROWS,
+    DIFFICULTY_LABELS,
+    MAX_ROWS,
+    TYPE_LABELS,
+    ApproveForm,
+    QuestionForm,
+    RestoreForm,
+    RetireForm,
+    ReturnForm,
+    SubmitForm,
+)
+
+bp = Blueprint("questions", __name__, url_prefix="/questions")
+STAFF = (Role.INSTRUCTOR, Role.ADMIN)
+STATE_LABELS = {
+    VersionState.DRAFT: _l("Draft"),
+    VersionState.SUBMITTED: _l("Submitted"),
+    VersionState.APPROVED: _l("Approved"),
+    VersionState.RETURNED: _l("Returned"),
+}
+#: The list's status filter (authoring.bank explains what each matches).
+BANK_STATUS_LABELS = {
+    "draft": _l("Being drafted"),
+    "submitted": _l("Waiting for approval"),
+    "approved": _l("Approved (drawn)"),
+    "retired": _l("Retired"),
+}
+
+
+@bp.app_template_filter("question_type")
+def question_type(value: str) -> str:
+    return str(TYPE_LABELS.get(value, value))
+
+
+@bp.app_template_filter("difficulty")
+def difficulty(value: str) -> str:
+    return str(DIFFICULTY_LABELS.get(value, value))
+
+
+@bp.app_template_filter("version_state")
+def version_state(value: str) -> str:
+    return str(STATE_LABELS.get(value, value))
+
+
+@bp.app_template_filter("bank_status")
+def bank_status(value: str) -> str:
+    return str(BANK_STATUS_LABELS.get(value, value))
+
+
+def get_question_or_404(question_id: int) -> Question:
+    """The question ``question_id`` with its topic (404 when there is none; the views check roles)."""
+    question = db.session.get(Question, question_id)
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.route("")
+@roles_required(*STAFF)
+def index():
+    """The bank: filters, search ignoring tone marks and case, pages, counts per topic and section."""
+    f = bank.BankFilter.parse(request.args)
+    page, rows = bank.page_of(db.session, f, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    topics = bank.topics_with_sections(db.session)
+    return render_template(
+        "admin/questions/index.html",
+        f=f,
+        page=page,
+        rows=rows,
+        topics=topics,
+        chosen=next((t for t in topics if t.number == f.topic), None),
+        counts=bank.counts(db.session, f),
+        tokens={r.question.id: workflow.token(r.version) for r in rows if r.version.state == VersionState.SUBMITTED},
+        can_approve=current_user.has_role(Role.ADMIN),
+        statuses=bank.STATUSES,
+        types=bank.TYPES,
+    )
+
+
+@bp.route("/<int:question_id>")
+@roles_required(*STAFF)
+def detail(question_id: int):
+    """A question as trainees see it, its versions with diffs and use, statistics and workflow actions."""
+    return _detail(get_question_or_404(question_id))
+
+
+def _detail(question: Question, status: int = 200, **forms):
+    pending = editing.pending_version(db.session, question.id)
+    is_admin = current_user.has_role(Role.ADMIN)
+    if pending is not None and pending.state == VersionState.SUBMITTED and is_admin:
+        forms.setdefault("approve_form", ApproveForm(formdata=None, data={"token": [workflow.token(pending)]}))
+        forms.setdefault("return_form", ReturnForm(formdata=None, data={"token": workflow.token(pending)}))
+    if pending is not None and pending.author_id == current_user.id and pending.state in editing.EDITABLE:
+        forms.setdefault("submit_form", SubmitForm())
+    if is_admin:
+        forms.setdefault("retire_form", RetireForm(formdata=None))
+        forms.setdefault("restore_form", RestoreForm(formdata=None))
+    shown = question.current_version or pending
+    return render_template(
+        "admin/questions/detail.html",
+        question=question,
+        shown=shown,
+        pending=pending,
+        can_edit=editing.editable_by(pending, current_user),
+        entries=history.history(db.session, question),
+        trail=history.audit_trail(db.session, question),
+        is_admin=is_admin,
+        action_label=action_label,
+        **forms,
+    ), status
+
+
+def _sections(topic: Topic) -> list[Section]:
+    return bank.section_choices(topic)
+
+
+def _editor(form: QuestionForm, topic: Topic, question: Question | None, status: int = 200):
+    form.section.choices = [("", _("(choose a section)"))] + [(s.slug, s.title) for s in _sections(topic)]
+    return render_template(
+        "admin/questions/edit.html", form=form, topic=topic, question=question, can_add=len(form.options) < MAX_ROWS
+    ), status
+
+
+def _save(form: QuestionForm, topic: Topic, question: Question | None):
+    """Handle the editor's POST: add rows, or check and save; re-show the form on any problem."""
+    if request.form.get("add_rows"):
+        form.show_rows([r for r in form.editor_input("").options if r.text.strip()] or [], blank=ADD_ROWS)
+        return _editor(form, topic, question)
+    if not form.validate():
+        return _editor(form, topic, question, 400)
+    checked = editing.check(form.editor_input(question.ext_id if question else ""), [s.slug for s in _sections(topic)])
+    form.show_rows(checked.rows)
+    if checked.spec is None:
+        return _editor_errors(form, topic, question, checked.errors)
+    section = next(s for s in _sections(topic) if s.slug == checked.spec.section)
+    note = (form.change_note.data or "").strip()
+    try:
+        with write_transaction() as session:
+            if question is None:
+                question = editing.create(session, topic, section, checked.spec, current_user, note)
+            else:
+                editing.edit(session, question, section, checked.spec, current_user, note)
+            question_id = question.id
+    except workflow.WorkflowError as exc:
+        flash(str(exc.message), "error")
+        return _editor(form, topic, question, 409)
+    flash(_("The draft is saved. Submit it for approval when it is ready."), "success")
+    return redirect(url_for(".detail", question_id=question_id))
+
+
+def _editor_errors(form: QuestionForm, topic: Topic, question: Question | None, errors: dict):
+    for name, messages in errors.items():
+        if name.startswith("option-"):
+            row = form.options[int(name.split("-")[1])].form.text
+            row.errors = [*row.errors, *messages]
+        elif name in form and name not in ("options",):
+            form[name].errors = [*form[name].errors, *messages]
+        else:
+            form.options.errors = [*(form.options.errors or []), *messages]
+    flash(_("The question was not saved: correct the marked fields."), "error")
+    return _editor(form, topic, question, 400)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new():
+    """Write a new question in the topic ``?topic=N``; it is saved as a draft."""
+    topic = db.session.scalar(select(Topic).where(Topic.number == request.args.get("topic", 0, type=int)))
+    if topic is None:
+        abort(404)
+    form = QuestionForm()
+    if request.method == "POST":
+        return _save(form, topic, None)
+    form.show_rows([])
+    return _editor(form, topic, None)
+
+
+@bp.route("/<int:question_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(question_id: int):
+    """Change a question: the user's own draft in place, otherwise a new draft beside the approved wording."""
+    question = get_question_or_404(question_id)
+    pending = editing.pending_version(db.session, question.id)
+    if (message := editing.refusal(pending, current_user)) is not None:
+        flash(str(message), "error")
+        return redirect(url_for(".detail", question_id=question.id))
+    form = QuestionForm()
+    if request.method == "POST":
+        return _save(form, question.topic, question)
+    base: QuestionVersion = pending or question.current_version or question.versions[-1]
+    form = QuestionForm(
+        formdata=None,
+        data={
+            "type": base.type,
+            "text": base.text,
+            "answer": "true" if base.options and base.options[0].get("correct") else "false",
+            "explanation": base.explanation,
+            "source": base.source,
+            "section": base.section.slug,
+            "difficulty": base.difficulty,
+            "change_note": pending.change_note if pending else "",
+        },
+    )
+    rows = (
+        []
+        if base.type == "true_false"
+        else [editing.OptionRow(o["text"], bool(o.get("correct")), i + 1) for i, o in enumerate(base.options)]
+    )
+    form.show_rows(rows, blank=1)
+    return _editor(form, question.topic, question)

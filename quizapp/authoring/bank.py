@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..accounts.search import fold
 from ..content.rules import DIFFICULTIES
@@ -79,7 +79,8 @@ def _newest() -> Select:
 
 
 def _has_version_in(*states: str):
-    return exists().where(QuestionVersion.question_id == Question.id, QuestionVersion.state.in_(states))
+    other = aliased(QuestionVersion)  # the listed version is QuestionVersion itself: test its siblings
+    return exists(select(other.id).where(other.question_id == Question.id, other.state.in_(states)))
 
 
 def _filtered(f: BankFilter, *, place: bool = True) -> Select:

@@ -32,7 +32,7 @@ FIELDS = {
 }
 #: How many of a version's latest attempts the page links to (the count covers them all).
 RECENT_ATTEMPTS = 10
-_WORDS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\s*\S+\s*|\s+")  # words with their spaces, so spaces alone never match
 
 
 @dataclass

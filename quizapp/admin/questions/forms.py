@@ -14,6 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from ...authoring.editing import EditorInput, OptionRow
@@ -50,14 +51,20 @@ class OptionRowForm(Form):
 class QuestionForm(FlaskForm):
     """The question editor; the view fills the section choices from the topic's lesson."""
 
-    type = SelectField(_l("Type"), choices=list(TYPE_LABELS.items()))
+    type = SelectField(_l("Type"), choices=[SelectChoice(v, label) for v, label in TYPE_LABELS.items()])
     text = TextAreaField(_l("Question"), render_kw={"rows": 4})
     options = FieldList(FormField(OptionRowForm), min_entries=MIN_ROWS, max_entries=MAX_ROWS)
-    answer = SelectField(_l("The statement is"), choices=[("true", _l("True")), ("false", _l("False"))], default="true")
+    answer = SelectField(
+        _l("The statement is"),
+        choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))],
+        default="true",
+    )
     explanation = TextAreaField(_l("Explanation (shown in the review)"), render_kw={"rows": 4})
     source = StringField(_l("Source"))
     section = SelectField(_l("Lesson section"), choices=[], validate_choice=False)
-    difficulty = SelectField(_l("Difficulty"), choices=list(DIFFICULTY_LABELS.items()), default="medium")
+    difficulty = SelectField(
+        _l("Difficulty"), choices=[SelectChoice(v, label) for v, label in DIFFICULTY_LABELS.items()], default="medium"
+    )
     change_note = TextAreaField(_l("What changed and why (shown in the history)"), validators=[Length(max=1000)])
     add_rows = SubmitField(_l("Add option rows"))
     save = SubmitField(_l("Save the draft"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ...audit_query import action_label
 from ...auth.access import roles_required
@@ -135,10 +136,17 @@ def _sections(topic: Topic) -> list[Section]:
     return bank.section_choices(topic)
 
 
-def _editor(form: QuestionForm, topic: Topic, question: Question | None, status: int = 200):
-    form.section.choices = [("", _("(choose a section)"))] + [(s.slug, s.title) for s in _sections(topic)]
+def _editor(form: QuestionForm, topic: Topic, question: Question | None, status: int = 200, option_errors=()):
+    form.section.choices = [SelectChoice("", _("(choose a section)"))] + [
+        SelectChoice(s.slug, s.title) for s in _sections(topic)
+    ]
     return render_template(
-        "admin/questions/edit.html", form=form, topic=topic, question=question, can_add=len(form.options) < MAX_ROWS
+        "admin/questions/edit.html",
+        form=form,
+        topic=topic,
+        question=question,
+        can_add=len(form.options) < MAX_ROWS,
+        option_errors=option_errors,
     ), status
 
 
@@ -170,16 +178,17 @@ def _save(form: QuestionForm, topic: Topic, question: Question | None):
 
 
 def _editor_errors(form: QuestionForm, topic: Topic, question: Question | None, errors: dict):
+    general = []  # problems of the options as a whole (how many, how many correct)
     for name, messages in errors.items():
         if name.startswith("option-"):
             row = form.options[int(name.split("-")[1])].form.text
             row.errors = [*row.errors, *messages]
-        elif name in form and name not in ("options",):
+        elif name in form and name != "options":
             form[name].errors = [*form[name].errors, *messages]
         else:
-            form.options.errors = [*(form.options.errors or []), *messages]
+            general.extend(messages)
     flash(_("The question was not saved: correct the marked fields."), "error")
-    return _editor(form, topic, question, 400)
+    return _editor(form, topic, question, 400, general)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""The question bank pages (/admin/questions): browse, search, a question's page, the editor and the workflow buttons."""
+"""The question bank pages (/admin/questions): browse, search, a question's page, the editor, the workflow buttons."""
 
 from __future__ import annotations
 

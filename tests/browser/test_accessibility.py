@@ -175,3 +175,37 @@ def test_admin_area_pages(live_app, browser):
         found[name] = violations(page)
     context.close()
     assert {page: v for page, v in found.items() if v} == {}
+
+
+def test_question_bank_pages(live_app, browser):
+    """Issue 10's bank: the list, a submitted version, the editor (also with errors), the approval preview."""
+    app, base = live_app
+    make = Factories(app)
+    make.topic(number=1)
+    admin = make.user(role="admin", ward=None)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    log_in(page, base, admin.username)
+    found = {}
+    page.goto(f"{base}/admin/questions/new?topic=1")
+    found["new question"] = violations(page)
+    page.fill("#text", "Câu hỏi thử?")
+    page.click("#save")
+    assert page.locator(".error").count() >= 2  # no section, no option
+    found["editor with errors"] = violations(page)
+    page.goto(f"{base}/admin/questions?q=cau+hoi+t1-101")
+    page.click("a:text-is('t1-101')")
+    page.click("#edit-link")
+    page.fill("#text", "Câu hỏi đã sửa?")
+    page.click("#save")
+    page.click("#submit-version")
+    page.wait_for_selector("#approve-version")
+    found["question with a submitted version"] = violations(page)
+    page.goto(f"{base}/admin/questions?status=submitted")
+    found["bank"] = violations(page)
+    page.check("input[name=version]")
+    page.click("#selection button[type=submit]")
+    page.wait_for_selector("#confirm-approve")
+    found["approval preview"] = violations(page)
+    context.close()
+    assert {page: v for page, v in found.items() if v} == {}

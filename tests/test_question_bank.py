@@ -286,13 +286,18 @@ def test_question_html_is_shown_as_text(app, bank, instructor):
 
 def test_a_question_page_shows_attempts_per_version(app, make, bank, admin, login):
     trainee = make.user()
-    attempt_id = start(login(trainee, app.test_client()))
+    learner = login(trainee, app.test_client())
+    attempt_id = start(learner)
     with app.app_context(), write_transaction() as s:
         drawn = s.get(Attempt, attempt_id).items[0].question_version.question_id
     _a, admin_client = admin
     html = admin_client.get(f"/admin/questions/{drawn}").get_data(as_text=True)
     assert "Được dùng trong 1 lượt làm bài" in html
     assert f'href="/attempts/{attempt_id}/review"' in html
+    assert "Độ dễ" not in html  # no finished attempt yet: no statistics
+    assert learner.post(f"/attempts/{attempt_id}/submit").status_code == 302
+    html = admin_client.get(f"/admin/questions/{drawn}").get_data(as_text=True)
+    assert "Độ dễ 0.00" in html and "Số lần được rút 1" in html
 
 
 def test_csrf_is_required(make_app, make, bank):
@@ -302,3 +307,27 @@ def test_csrf_is_required(make_app, make, bank):
     qid = question_id(app, "t1-101")
     assert client.post(f"/admin/questions/{qid}/edit", data=form()).status_code == 400
     assert versions(app, "t1-101") == [(1, "approved", "Câu hỏi t1-101?")]
+
+
+@pytest.mark.parametrize("with_regrade", [False, True])
+def test_approving_a_corrected_key_offers_regrading_when_the_app_can(make_app, make, login, with_regrade):
+    app = make_app()
+    if with_regrade:  # the regrade page lives in another module; any view under its endpoint will do here
+        app.add_url_rule(
+            "/admin/questions/<int:question_id>/regrade", "admin.questions_regrade.offer", lambda question_id: "offer"
+        )
+    make.topic(number=1, sections=1, per_section=2)
+    author = login(make.user(role=Role.INSTRUCTOR, ward=None), app.test_client())
+    admin = login(make.user(role=Role.ADMIN, ward=None), app.test_client())
+    qid = question_id(app, "t1-101")
+    with app.app_context(), write_transaction() as s:
+        old_id = s.get(Question, qid).current_version_id
+    key_moved = {"options-0-correct": "", "options-1-correct": "y", "options-3-text": "Sai là D"}
+    assert author.post(f"/admin/questions/{qid}/edit", data=form(**key_moved)).status_code == 302
+    author.post(f"/admin/questions/{qid}/submit")
+    token = re.search(r'name="token-0" type="hidden" value="([^"]+)"', admin.get(f"/admin/questions/{qid}").text)
+    response = admin.post("/admin/questions/approve", data={"token-0": token.group(1)})
+    if with_regrade:
+        assert response.location == f"/admin/questions/{qid}/regrade?from_version={old_id}"
+    else:
+        assert response.location == f"/admin/questions/{qid}"

@@ -113,7 +113,8 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
             report.new_versions += 1
         version = QuestionVersion(
             question_id=question.id,
-            version=(latest.version + 1) if latest else 1,
+            # Past every version, not just the approved one: a browser draft may hold the next number.
+            version=max((v.version for v in question.versions), default=0) + 1,
             section_id=sections[q.section].id,
             type=q.type,
             difficulty=q.difficulty,

@@ -106,7 +106,8 @@ def diff(old: QuestionVersion | None, new: QuestionVersion) -> list[FieldChange]
         if a == b:
             continue
         if name == "options":
-            changes.append(FieldChange(name, label, _segments(a or [], b, "\n"), by_line=True))
+            lines = [(op, line) for op, text in _segments(a or [], b, "\n") for line in text.split("\n")]
+            changes.append(FieldChange(name, label, lines, by_line=True))
             continue
         a_words = _WORDS.findall(str(a or ""))
         changes.append(FieldChange(name, label, _segments(a_words, _WORDS.findall(str(b)), "")))

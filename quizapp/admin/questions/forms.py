@@ -45,7 +45,7 @@ class OptionRowForm(Form):
 
     text = StringField(_l("Option text"), validators=[Length(max=2000)])
     correct = BooleanField(_l("Correct"))
-    position = IntField(_l("Position"), validators=[Optional()])
+    position = IntField(_l("Order"), validators=[Optional()])
 
 
 class QuestionForm(FlaskForm):

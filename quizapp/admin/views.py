@@ -13,7 +13,7 @@ from ..models import AuditLog, Role, User
 from .audit import bp as audit_bp
 from .classes import bp as classes_bp
 from .overrides import bp as overrides_bp
-from .questions import bp as questions_bp
+from .questions.views import bp as questions_bp
 from .roster import bp as roster_bp
 from .slips import bp as slips_bp
 from .topic_settings import bp as topic_settings_bp

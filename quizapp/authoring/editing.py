@@ -179,6 +179,8 @@ def edit(
     session: Session, question: Question, section: Section, spec: QuestionSpec, actor: User, note: str
 ) -> QuestionVersion:
     """Store an edit following the module's rule; audited. Raises WorkflowError when refused."""
+    # Lock the question first: two edits at once must not both find "no pending version".
+    session.execute(select(Question.id).where(Question.id == question.id).with_for_update())
     pending = pending_version(session, question.id)
     if (message := refusal(pending, actor)) is not None:
         raise WorkflowError(message)

@@ -1,6 +1,2 @@
-"""The question bank at /admin/questions: ``views`` (browse, a page, the editor), ``actions`` (the workflow)."""
-
-from . import actions  # noqa: F401  (registers the workflow routes on bp)
-from .views import bp
-
-__all__ = ["bp"]
+"""The question bank at /admin/questions: ``views`` (the blueprint: browse, the editor), ``pages`` (a question's
+page), ``actions`` (the workflow steps), ``forms``."""

@@ -1,4 +1,8 @@
-"""The workflow steps of the bank: submit (its author); review and approve, return, retire, restore (admins)."""
+"""The workflow steps of the bank: submit (its author); review and approve, return, retire, restore (admins).
+
+Routed in ``views`` (the blueprint): POST /<id>/submit, GET /review?version=…, POST /approve,
+POST /<id>/return, POST /<id>/retire, POST /<id>/restore.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +17,12 @@ from ...db import db, write_transaction
 from ...i18n import gettext as _
 from ...models import Question, QuestionVersion, Role, VersionState, utcnow
 from .forms import ApproveForm, RestoreForm, RetireForm, ReturnForm, SubmitForm
-from .views import STAFF, _detail, bp, get_question_or_404
+from .pages import STAFF, get_question_or_404, question_page
 
 #: The regrade offer (another module) is shown after a key change when the app has it.
 REGRADE_ENDPOINT = "admin.questions_regrade.offer"
 
 
-@bp.route("/<int:question_id>/submit", methods=["POST"])
 @roles_required(*STAFF)
 def submit(question_id: int):
     """Send the user's own draft of this question for approval."""
@@ -39,7 +42,6 @@ def submit(question_id: int):
     return redirect(url_for(".detail", question_id=question.id))
 
 
-@bp.route("/review")
 @roles_required(Role.ADMIN)
 def review():
     """The preview of a selection to approve (``?version=ID`` repeated): each wording and its changes."""
@@ -61,7 +63,6 @@ def review():
     return render_template("admin/questions/review.html", previews=previews, form=form, skipped=skipped)
 
 
-@bp.route("/approve", methods=["POST"])
 @roles_required(Role.ADMIN)
 def approve():
     """Approve the versions the preview (or a question's page) showed, all or none."""
@@ -100,7 +101,6 @@ def _after_approve(approvals: list[workflow.Approval]):
     return redirect(url_for(".index", status="submitted"))
 
 
-@bp.route("/<int:question_id>/return", methods=["POST"])
 @roles_required(Role.ADMIN)
 def return_version(question_id: int):
     """Send the submitted version back to its author with a comment."""
@@ -108,14 +108,14 @@ def return_version(question_id: int):
     form = ReturnForm()
     pending = editing.pending_version(db.session, question.id)
     if not form.validate_on_submit() or pending is None:
-        return _detail(question, 400, return_form=form)
+        return question_page(question, 400, return_form=form)
     try:
         with write_transaction() as session:
             version = session.get(QuestionVersion, pending.id)
             workflow.return_version(session, version, form.token.data, current_user, form.comment.data, utcnow())
     except workflow.WorkflowError as exc:
         form.comment.errors = [str(exc.message)]
-        return _detail(get_question_or_404(question_id), 400, return_form=form)
+        return question_page(get_question_or_404(question_id), 400, return_form=form)
     flash(_("Version %(v)d is returned to its author.", v=pending.version), "success")
     return redirect(url_for(".detail", question_id=question_id))
 
@@ -123,18 +123,17 @@ def return_version(question_id: int):
 def _status_change(question_id: int, form, change, done: str, form_name: str):
     question = get_question_or_404(question_id)
     if not form.validate_on_submit():
-        return _detail(question, 400, **{form_name: form})
+        return question_page(question, 400, **{form_name: form})
     try:
         with write_transaction() as session:
             change(session, session.get(Question, question_id), current_user, (form.reason.data or "").strip())
     except workflow.WorkflowError as exc:
         form.reason.errors = [str(exc.message)]
-        return _detail(get_question_or_404(question_id), 400, **{form_name: form})
+        return question_page(get_question_or_404(question_id), 400, **{form_name: form})
     flash(done, "success")
     return redirect(url_for(".detail", question_id=question_id))
 
 
-@bp.route("/<int:question_id>/retire", methods=["POST"])
 @roles_required(Role.ADMIN)
 def retire(question_id: int):
     """Stop drawing the question (with a reason); attempts that showed it keep it."""
@@ -147,7 +146,6 @@ def retire(question_id: int):
     )
 
 
-@bp.route("/<int:question_id>/restore", methods=["POST"])
 @roles_required(Role.ADMIN)
 def restore(question_id: int):
     """Draw a retired question again (with a reason)."""

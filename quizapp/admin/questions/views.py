@@ -1,4 +1,4 @@
-"""The ``questions`` blueprint (/admin/questions): browse, one question's page, the editor and the workflow steps.
+"""The ``questions`` blueprint (/admin/questions): browse, a question's page, the editor; the workflow steps' routes.
 
 Instructors and admins browse, edit and submit; only admins approve, return, retire and restore.
 The rules live in ``authoring`` (editing, workflow, bank, history); these views read the request,
@@ -12,28 +12,23 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from ...audit_query import action_label
 from ...auth.access import roles_required
-from ...authoring import bank, editing, history, workflow
+from ...authoring import bank, editing, workflow
 from ...db import db, write_transaction
 from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
 from ...models import Question, QuestionVersion, Role, Section, Topic, VersionState
+from . import actions
 from .forms import (
     ADD_ROWS,
     DIFFICULTY_LABELS,
     MAX_ROWS,
     TYPE_LABELS,
-    ApproveForm,
     QuestionForm,
-    RestoreForm,
-    RetireForm,
-    ReturnForm,
-    SubmitForm,
 )
+from .pages import STAFF, get_question_or_404, question_page
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
-STAFF = (Role.INSTRUCTOR, Role.ADMIN)
 STATE_LABELS = {
     VersionState.DRAFT: _l("Draft"),
     VersionState.SUBMITTED: _l("Submitted"),
@@ -69,14 +64,6 @@ def bank_status(value: str) -> str:
     return str(BANK_STATUS_LABELS.get(value, value))
 
 
-def get_question_or_404(question_id: int) -> Question:
-    """The question ``question_id`` with its topic (404 when there is none; the views check roles)."""
-    question = db.session.get(Question, question_id)
-    if question is None:
-        abort(404)
-    return question
-
-
 @bp.route("")
 @roles_required(*STAFF)
 def index():
@@ -103,33 +90,7 @@ def index():
 @roles_required(*STAFF)
 def detail(question_id: int):
     """A question as trainees see it, its versions with diffs and use, statistics and workflow actions."""
-    return _detail(get_question_or_404(question_id))
-
-
-def _detail(question: Question, status: int = 200, **forms):
-    pending = editing.pending_version(db.session, question.id)
-    is_admin = current_user.has_role(Role.ADMIN)
-    if pending is not None and pending.state == VersionState.SUBMITTED and is_admin:
-        forms.setdefault("approve_form", ApproveForm(formdata=None, data={"token": [workflow.token(pending)]}))
-        forms.setdefault("return_form", ReturnForm(formdata=None, data={"token": workflow.token(pending)}))
-    if pending is not None and pending.author_id == current_user.id and pending.state in editing.EDITABLE:
-        forms.setdefault("submit_form", SubmitForm())
-    if is_admin:
-        forms.setdefault("retire_form", RetireForm(formdata=None))
-        forms.setdefault("restore_form", RestoreForm(formdata=None))
-    shown = question.current_version or pending
-    return render_template(
-        "admin/questions/detail.html",
-        question=question,
-        shown=shown,
-        pending=pending,
-        can_edit=editing.editable_by(pending, current_user),
-        entries=history.history(db.session, question),
-        trail=history.audit_trail(db.session, question),
-        is_admin=is_admin,
-        action_label=action_label,
-        **forms,
-    ), status
+    return question_page(get_question_or_404(question_id))
 
 
 def _sections(topic: Topic) -> list[Section]:
@@ -238,3 +199,15 @@ def edit(question_id: int):
     )
     form.show_rows(rows, blank=1)
     return _editor(form, question.topic, question)
+
+
+# The workflow steps (actions.py), registered here so the blueprint is assembled in one place.
+for rule, view in (
+    ("/<int:question_id>/submit", actions.submit),
+    ("/approve", actions.approve),
+    ("/<int:question_id>/return", actions.return_version),
+    ("/<int:question_id>/retire", actions.retire),
+    ("/<int:question_id>/restore", actions.restore),
+):
+    bp.add_url_rule(rule, view_func=view, methods=["POST"])
+bp.add_url_rule("/review", view_func=actions.review)

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "certificate.reissue": _l("Certificate reissued"),
     "certificate.recheck": _l("Missing certificates issued"),
     "certificate.verify": _l("Certificate verified"),
+    "question.regrade": _l("Answer key corrected: attempts regraded"),
 }
 TARGET_LABELS = {
     "user": _l("Account"),
@@ -45,6 +46,7 @@ TARGET_LABELS = {
     "topic": _l("Topic"),
     "certificate": _l("Certificate"),
     "course": _l("Course"),
+    "question": _l("Question"),
 }
 #: The actor filter's value for changes made by the system (CLI without a user, cron).
 SYSTEM = "system"

@@ -198,6 +198,8 @@ def trainee_changes(session: Session, topic: Topic, changes: list[AttemptChange]
     for user_id in user_ids:
         attempts = by_user[user_id]
         before, after = passed(attempts, topic, False), passed(attempts, topic, True)
+        if before == after:  # another attempt decides the topic either way
+            continue
         others = sum(passed(attempts, t, False) for t in topics if t.id != topic.id)
         held = certificates[user_id]
         valid = next((c.code for c in held if c.status == CertificateStatus.VALID), "")

@@ -400,7 +400,7 @@ def test_the_page_explains_when_no_regrade_is_offered(app, make, login):
     old = setup["versions"][0]
     c = admin_client(app, make, login)
     page = c.get(url(app, old)).get_data(as_text=True)  # the current version itself
-    assert "Regrading is not offered" in page or "Không thể chấm lại" in page
+    assert "Không thể chấm lại theo phiên bản này." in page and "phiên bản hiện hành" in page
     assert c.post(url(app, old), data={"fingerprint": "x", "reason": REASON}).status_code == 409
     other = setup["versions"][1]
     with app.app_context():
@@ -421,3 +421,28 @@ def test_csrf_protects_the_confirmation(make_app, make):
     with app.app_context():
         assert db.session.scalar(select(AuditLog).where(AuditLog.action == regrade.ACTION)) is None
         assert db.session.scalar(select(AttemptItem.question_version_id).where(AttemptItem.position == 1)) == old
+
+
+def test_the_page_lists_the_versions_to_regrade_from(app, make, login):
+    setup = course(app, make, topics=1)
+    sit_topic1(app, setup, make.user().id, [1, 1, 0, 0])
+    old = setup["versions"][0]
+    correct_key(app, old)
+    c = admin_client(app, make, login)
+    with app.app_context():
+        question_id = db.session.get(QuestionVersion, old).question_id
+    page = c.get(f"/admin/questions/{question_id}/regrade").get_data(as_text=True)
+    assert f"/admin/questions/{question_id}/regrade?from_version={old}" in page
+
+
+def test_the_trainees_review_shows_the_corrected_key(app, make, login):
+    setup = course(app, make, topics=1)
+    trainee = make.user()
+    attempt_id = sit_topic1(app, setup, trainee.id, [1, 1, 0, 0])
+    old = setup["versions"][0]
+    correct_key(app, old)
+    c = login(trainee, app.test_client())
+    assert "Đáp án đã được sửa." not in c.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+    apply(app, plan_for(app, old))
+    review = c.get(f"/attempts/{attempt_id}/review")
+    assert review.status_code == 200 and "Đáp án đã được sửa." in review.get_data(as_text=True)

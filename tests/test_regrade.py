@@ -446,3 +446,23 @@ def test_the_trainees_review_shows_the_corrected_key(app, make, login):
     apply(app, plan_for(app, old))
     review = c.get(f"/attempts/{attempt_id}/review")
     assert review.status_code == 200 and "Đáp án đã được sửa." in review.get_data(as_text=True)
+
+
+def test_the_attempts_are_paged_and_a_stale_confirmation_asks_to_check_again(make_app, make, login):
+    app = make_app(PAGE_SIZE=1)
+    setup = course(app, make, topics=1)
+    # 3/4 -> 4/4: the scores change, the passes do not (so only the paged table names them).
+    sit_topic1(app, setup, make.user(full_name="Học viên Một").id, [1, 0, 0, 0])
+    sit_topic1(app, setup, make.user(full_name="Học viên Hai").id, [1, 0, 0, 0])
+    old = setup["versions"][0]
+    correct_key(app, old)
+    c = admin_client(app, make, login)
+    first, second = (c.get(url(app, old, page=n)).get_data(as_text=True) for n in (1, 2))
+    assert ("Học viên Một" in first) != ("Học viên Một" in second)
+    assert ("Học viên Hai" in first) != ("Học viên Hai" in second)
+    stale = plan_for(app, old).fingerprint
+    sit_topic1(app, setup, make.user().id, [1, 0, 0, 0])
+    response = c.post(url(app, old), data={"fingerprint": stale, "reason": REASON})
+    assert response.status_code == 302 and "/regrade/" not in response.location.split("?")[0]
+    assert "kiểm tra lại" in c.get(response.location).get_data(as_text=True)
+    assert audit_entries(app, regrade.ACTION) == []

@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "question.return": _l("Question returned to its author"),
     "question.retire": _l("Question retired"),
     "question.restore": _l("Question restored"),
+    "question.regrade": _l("Answer key corrected: attempts regraded"),
 }
 TARGET_LABELS = {
     "user": _l("Account"),

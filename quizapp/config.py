@@ -75,6 +75,7 @@ class Defaults:
             "offline/translations",
             "practice/translations",
             "authoring/translations",
+            "authoring/translations_regrade",
         )
     )
 

@@ -4,7 +4,9 @@
 claimed by a conditional UPDATE, so retries and double submits never reach it twice). It adds the
 attempt with upserts whose arithmetic happens in the database, so two attempts graded at once
 both count whatever order they commit in: three statements per attempt. ``rebuild_summaries``
-recomputes everything from the attempts, for upgraded databases, bulk loads and repairs.
+recomputes everything from the attempts, for upgraded databases, bulk loads and repairs;
+``rebuild_summaries_for`` recomputes the rows of some trainees in one topic and of some question
+versions, for attempts marked again after a key correction (authoring/regrade.py).
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ def _graded() -> list:
     return [Attempt.status != AttemptStatus.OPEN, Attempt.score.is_not(None)]
 
 
-def _topic_results_select() -> sa.Select:
+def _topic_results_select(*where) -> sa.Select:
     """Per (trainee, topic): graded attempts, any pass, and the best attempt's score and max."""
     fraction = sa.cast(Attempt.score, sa.Float) / Attempt.max_score
     ranked = (
@@ -132,7 +134,7 @@ def _topic_results_select() -> sa.Select:
             .over(partition_by=(Attempt.user_id, Attempt.topic_id), order_by=(fraction.desc(), Attempt.number))
             .label("rank"),
         )
-        .where(*_graded())
+        .where(*_graded(), *where)
         .subquery("ranked")
     )
     top = ranked.c.rank == 1
@@ -146,7 +148,7 @@ def _topic_results_select() -> sa.Select:
     ).group_by(ranked.c.user_id, ranked.c.topic_id)
 
 
-def _item_sums(session: Session) -> tuple[dict[int, dict], Counter]:
+def _item_sums(session: Session, *where) -> tuple[dict[int, dict], Counter]:
     """Item sums of every graded attempt, grouped in SQL by version, answer and first-or-not."""
     first = sa.case((Attempt.number == 1, 1), else_=0)
     x = sa.case((AttemptItem.is_correct.is_(True), 1), else_=0)
@@ -164,7 +166,7 @@ def _item_sums(session: Session) -> tuple[dict[int, dict], Counter]:
             func.sum(Attempt.score * Attempt.score),
         )
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .where(*_graded())
+        .where(*_graded(), *where)
         .group_by(AttemptItem.question_version_id, selected, first)
     )
     stats: dict[int, dict] = {}
@@ -175,17 +177,20 @@ def _item_sums(session: Session) -> tuple[dict[int, dict], Counter]:
     return stats, options
 
 
-def rebuild_summaries(session: Session) -> dict[str, int]:
-    """Recompute every summary from the attempts; returns the rows written per table."""
+RESULT_COLUMNS = ["user_id", "topic_id", "attempts", "passed", "best_score", "best_max"]
+
+
+def lock_summaries(session: Session) -> None:
+    """Hold graders off the summaries until this transaction ends (PostgreSQL).
+
+    Graders wait until the rebuild commits and then add their attempt on top of it; SQLite's
+    write transaction already excludes them. Taking it again in the same transaction is harmless.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        # Graders wait until the rebuild commits and then add their attempt on top of it;
-        # SQLite's write transaction already excludes them.
         session.execute(sa.text("LOCK TABLE topic_result, item_stat, item_option_stat IN EXCLUSIVE MODE"))
-    for table in (OPTION, STAT, RESULT):
-        session.execute(sa.delete(table))
-    columns = ["user_id", "topic_id", "attempts", "passed", "best_score", "best_max"]
-    session.execute(sa.insert(RESULT).from_select(columns, _topic_results_select()))
-    stats, options = _item_sums(session)
+
+
+def _insert_item_sums(session: Session, stats: dict[int, dict], options: Counter) -> None:
     if stats:
         session.execute(sa.insert(STAT), list(stats.values()))
     if options:
@@ -193,8 +198,37 @@ def rebuild_summaries(session: Session) -> dict[str, int]:
             sa.insert(OPTION),
             [{"question_version_id": v, "option_index": i, "chosen": k} for (v, i), k in options.items()],
         )
+
+
+def rebuild_summaries(session: Session) -> dict[str, int]:
+    """Recompute every summary from the attempts; returns the rows written per table."""
+    lock_summaries(session)
+    for table in (OPTION, STAT, RESULT):
+        session.execute(sa.delete(table))
+    session.execute(sa.insert(RESULT).from_select(RESULT_COLUMNS, _topic_results_select()))
+    stats, options = _item_sums(session)
+    _insert_item_sums(session, stats, options)
     results = session.scalar(select(func.count()).select_from(RESULT))
     return {"topic_result": results, "item_stat": len(stats), "item_option_stat": len(options)}
+
+
+def rebuild_summaries_for(session: Session, user_ids: list[int], topic_id: int, version_ids: list[int]) -> None:
+    """Recompute the topic results of ``user_ids`` in one topic and the item sums of ``version_ids``.
+
+    For attempts whose marks changed after they were recorded (a regrade): their trainees' best
+    score and pass in the topic, and the sums of every version on their papers (an item's sums
+    use the attempt's total, so a changed score moves the other questions' figures too).
+    """
+    lock_summaries(session)
+    if user_ids:
+        mine = (RESULT.c.topic_id == topic_id, RESULT.c.user_id.in_(user_ids))
+        session.execute(sa.delete(RESULT).where(*mine))
+        scope = (Attempt.topic_id == topic_id, Attempt.user_id.in_(user_ids))
+        session.execute(sa.insert(RESULT).from_select(RESULT_COLUMNS, _topic_results_select(*scope)))
+    if version_ids:
+        session.execute(sa.delete(OPTION).where(OPTION.c.question_version_id.in_(version_ids)))
+        session.execute(sa.delete(STAT).where(STAT.c.question_version_id.in_(version_ids)))
+        _insert_item_sums(session, *_item_sums(session, AttemptItem.question_version_id.in_(version_ids)))
 
 
 def summaries_in_step(session: Session) -> bool:

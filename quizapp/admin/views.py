@@ -13,13 +13,23 @@ from ..models import AuditLog, Role, User
 from .audit import bp as audit_bp
 from .classes import bp as classes_bp
 from .overrides import bp as overrides_bp
+from .question_files import bp as question_files_bp
 from .roster import bp as roster_bp
 from .slips import bp as slips_bp
 from .topic_settings import bp as topic_settings_bp
 from .users import bp as users_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (users_bp, roster_bp, slips_bp, audit_bp, classes_bp, topic_settings_bp, overrides_bp):
+for child in (
+    users_bp,
+    roster_bp,
+    slips_bp,
+    audit_bp,
+    classes_bp,
+    topic_settings_bp,
+    overrides_bp,
+    question_files_bp,
+):
     bp.register_blueprint(child)
 
 

@@ -16,6 +16,13 @@ from ..i18n import lazy_gettext as _l
 AS_NAMED = ""
 
 TYPE_LABELS = {"single": _l("one answer"), "multiple": _l("several answers"), "true_false": _l("true or false")}
+#: A lesson draft's state (models.VersionState values), as the editor shows it.
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Waiting for approval"),
+    "approved": _l("Approved"),
+    "returned": _l("Returned with a comment"),
+}
 SCOPE_LABELS = {"approved": _l("Approved questions (what trainees draw)"), "all": _l("Every question, with its status")}
 
 

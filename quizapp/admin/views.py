@@ -12,6 +12,7 @@ from ..db import db
 from ..models import AuditLog, Role, User
 from .audit import bp as audit_bp
 from .classes import bp as classes_bp
+from .lessons import bp as lessons_bp
 from .overrides import bp as overrides_bp
 from .question_files import bp as question_files_bp
 from .roster import bp as roster_bp
@@ -29,6 +30,7 @@ for child in (
     topic_settings_bp,
     overrides_bp,
     question_files_bp,
+    lessons_bp,
 ):
     bp.register_blueprint(child)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from quizapp.authoring.drafts import create_question
+from quizapp.authoring.drafts import create_question, new_draft
 from quizapp.content import formats
 from quizapp.content.importer import import_course
 from quizapp.content.loader import load_package
@@ -96,12 +96,19 @@ def test_approved_leaves_drafts_out_and_all_lists_them_with_their_status(app, co
         retired = s.scalar(select(Question).where(Question.ext_id == SPEC.topics[0].questions[0].id))
         retired.status = QuestionStatus.RETIRED
         draft_id = draft.ext_id
+        changing = s.scalar(select(Question).where(Question.ext_id == SPEC.topics[0].questions[1].id))
+        old_text = changing.current_version.text
+        reworded = QuestionSpec(**{**vars(SPEC.topics[0].questions[1]), "text": "Lời mới của câu hai?"})
+        new_draft(s, changing, changing.current_version.section, reworded, None)
     approved = course.get("/admin/questions/export?topic=1&format=yaml&scope=approved").data.decode()
     everything = course.get("/admin/questions/export?topic=1&format=yaml&scope=all").data.decode()
     assert "Câu nháp mới?" not in approved and f"id: {draft_id}" not in approved
     assert f"id: {SPEC.topics[0].questions[0].id}\n" not in approved
-    assert "# status: draft, draft\n- id: " + draft_id in everything
+    assert "# status: draft\n- id: " + draft_id in everything
     assert "# status: retired\n- id: " + SPEC.topics[0].questions[0].id in everything
+    assert old_text in approved and "Lời mới của câu hai?" not in approved  # trainees still draw the old wording
+    assert "Lời mới của câu hai?" in everything and old_text not in everything
+    assert f"# status: approved; new wording draft\n- id: {SPEC.topics[0].questions[1].id}" in everything
     assert approved.count("- id: ") == len(SPEC.topics[0].questions) - 1
     assert everything.count("- id: ") == len(SPEC.topics[0].questions) + 1
 

@@ -172,6 +172,15 @@ def _latest(question: Question) -> QuestionVersion | None:
     return question.versions[-1] if question.versions else None
 
 
+def _status(question: Question, version: QuestionVersion) -> str:
+    """The status comment of an "everything" export: the question's, and its new wording's when it has one."""
+    if question.status == QuestionStatus.APPROVED and version.state != VersionState.APPROVED:
+        return f"approved; new wording {version.state}"
+    if question.status == QuestionStatus.DRAFT:
+        return version.state  # draft, submitted or returned: never approved yet
+    return question.status
+
+
 def export_topic(session: Session, topic: Topic, fmt: str, scope: str, header: str = "") -> TopicExport:
     """Write ``topic``'s bank in ``fmt``: approved wordings only, or every question with its status.
 
@@ -200,7 +209,7 @@ def export_topic(session: Session, topic: Topic, fmt: str, scope: str, header: s
         if version is None:
             continue
         chosen.append((q, version))
-        statuses[q.ext_id] = q.status if version.state == VersionState.APPROVED else f"{q.status}, {version.state}"
+        statuses[q.ext_id] = _status(q, version)
     # The native file keeps the bank's order (that of questions.yaml); the other formats group
     # questions by section, one category each.
     position = {s.slug: s.position for s in topic.sections} if fmt != "yaml" else {}

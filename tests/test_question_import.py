@@ -150,7 +150,7 @@ def test_bad_files_are_refused_with_the_line_and_nothing_is_stored(app, setup, d
     response = upload(c, data, section="", fmt=fmt)
     page = response.get_data(as_text=True)
     assert response.status_code == 422, page
-    assert f"Dòng {line}</a>:" in page and message in page
+    assert f"Dòng {line}</strong>:" in page and message in page
     assert 'name="ticket"' not in page and "Không lưu gì" in page
     assert count(app, Question) == 2 and count(app, RosterUpload) == 0
 
@@ -159,7 +159,7 @@ def test_a_single_question_with_two_keys_is_refused(app, setup):
     *_, c = setup
     response = upload(c, "::a:: Câu? {=Một =Hai ~Ba}\n".encode(), name="x.gift")
     assert response.status_code == 422
-    assert "Dòng 1</a>" in response.get_data(as_text=True)
+    assert "Dòng 1</strong>" in response.get_data(as_text=True)
 
 
 def test_questions_without_a_section_need_one_chosen(app, setup):
@@ -167,7 +167,7 @@ def test_questions_without_a_section_need_one_chosen(app, setup):
     response = upload(c, AIKEN.encode(), section="")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Dòng 1</a>:" in page and "Dòng 8</a>:" in page
+    assert "Dòng 1</strong>:" in page and "Dòng 8</strong>:" in page
     assert upload(c, AIKEN.encode(), section=str(section_id)).status_code == 200
 
 

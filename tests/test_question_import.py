@@ -167,8 +167,12 @@ def test_questions_without_a_section_need_one_chosen(app, setup):
     response = upload(c, AIKEN.encode(), section="")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Dòng 1</strong>:" in page and "Dòng 8</strong>:" in page
+    assert page.count('<li class="error">') == 1 and "tệp không ghi mục cho các câu hỏi" in page
     assert upload(c, AIKEN.encode(), section=str(section_id)).status_code == 200
+    # Some questions name a section and some do not: each of the others is reported by line.
+    mixed = GIFT + "\n$CATEGORY: $course$/top\n\n::q2:: Câu không mục? {=Có ~Không}\n"
+    page = upload(c, mixed.encode(), name="x.gift", section="").get_data(as_text=True)
+    assert page.count('<li class="error">') == 1 and "Dòng 7</strong>:" in page
 
 
 def test_gift_categories_name_sections_and_html_stays_text(app, setup):

@@ -84,6 +84,10 @@ def plan_import(session: Session, topic: Topic, data: bytes, fmt: str, fallback:
     plan = ImportPlan(topic.id, fmt, fallback.id if fallback else None, report)
     plan.errors.extend(report.errors)
     plan.warnings.extend(report.warnings)
+    if fallback is None and report.questions and not any(q.section for q in report.questions):
+        # One message rather than one per question: an Aiken file, say, never names sections.
+        plan.errors.append(Problem(1, _l("the file names no section for its questions: choose the section they go to")))
+        return plan
     for question in report.questions:
         slug = question.section or (fallback.slug if fallback else "")
         if not slug:

@@ -7,7 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from quizapp.authoring.drafts import create_question
 from quizapp.content.lesson import join_lesson, split_lesson
+from quizapp.content.specs import QuestionSpec
 from quizapp.db import db, write_transaction
 from quizapp.models import LessonDraft, Role, Section, Topic
 
@@ -230,3 +232,26 @@ def test_the_published_lesson_downloads_as_lesson_md(app, people):
     assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
     text = response.data.decode()
     assert text.startswith("# Chuyên đề 1\n") and "## Phần 2\n\nNội dung phần 2.\n" in text
+
+
+def test_drafts_in_a_dropped_section_are_a_warning_not_a_refusal(app, make, login):
+    make.topic(number=1, sections=2, per_section=0)
+    a = login(make.user(role=Role.ADMIN, ward=None), app.test_client())
+    with app.app_context(), write_transaction() as s:
+        topic = s.scalar(select(Topic).where(Topic.number == 1))
+        spec = QuestionSpec(
+            "",
+            "",
+            "single",
+            "easy",
+            "Nháp?",
+            [{"text": "Có", "correct": True}, {"text": "Không", "correct": False}],
+            "",
+            "",
+            "",
+        )
+        ext_id = create_question(s, topic, topic.sections[1], spec, None).ext_id
+    response = post(a, "## Phần 1\n\nChỉ một phần.\n", button="preview")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and ext_id in page and "lesson-warnings-h" in page
+    assert post(a, "## Phần 1\n\nChỉ một phần.\n").status_code == 302

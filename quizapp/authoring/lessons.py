@@ -54,6 +54,8 @@ class LessonCheck:
     #: (line, message) from the splitting rules.
     errors: list[tuple[int, Any]] = field(default_factory=list)
     in_use: list[InUse] = field(default_factory=list)
+    #: Dropped sections that only unapproved wordings use (a warning: they must move before approval).
+    drafts_in_use: list[InUse] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -84,12 +86,28 @@ def check_lesson(session: Session, topic: Topic, text: str) -> LessonCheck:
             .where(Question.status == QuestionStatus.APPROVED, QuestionVersion.section_id.in_(dropped))
             .order_by(Question.ext_id)
         )
-        users: dict[int, list[str]] = {}
-        for section_id, ext_id in rows:
-            users.setdefault(section_id, []).append(ext_id)
-        in_use = sorted(users.items(), key=lambda item: dropped[item[0]].position)
-        check.in_use = [InUse(dropped[i].slug, dropped[i].title, ids) for i, ids in in_use]
+        check.in_use = _by_section(rows, dropped)
+        pending = session.execute(
+            select(QuestionVersion.section_id, Question.ext_id)
+            .join(Question, Question.id == QuestionVersion.question_id)
+            .where(
+                QuestionVersion.state.in_(OPEN),
+                Question.status != QuestionStatus.RETIRED,
+                QuestionVersion.section_id.in_(dropped),
+            )
+            .order_by(Question.ext_id)
+            .distinct()
+        )
+        check.drafts_in_use = _by_section(pending, dropped)
     return check
+
+
+def _by_section(rows, sections: dict[int, Section]) -> list[InUse]:
+    users: dict[int, list[str]] = {}
+    for section_id, ext_id in rows:
+        users.setdefault(section_id, []).append(ext_id)
+    ordered = sorted(users.items(), key=lambda item: sections[item[0]].position)
+    return [InUse(sections[i].slug, sections[i].title, ids) for i, ids in ordered]
 
 
 def open_draft(session: Session, topic_id: int, author_id: int) -> LessonDraft | None:

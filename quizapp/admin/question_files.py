@@ -105,10 +105,10 @@ def import_file():
         form.fmt.errors = [_("The format could not be recognised from the file: choose it.")]
         return _import_page(form, 400)
     plan = transfer.plan_import(db.session, topic, data, fmt, fallback)
-    commit_form = None
+    commit_form, actor_id = None, current_user.id
     if plan.ok:
         with write_transaction() as session:
-            upload = stash(session, data, filename, current_user.id, utcnow())
+            upload = stash(session, data, filename, actor_id, utcnow())
             signed = ticket(upload, plan.digest(), current_app.config["SECRET_KEY"], PURPOSE)
         commit_form = QuestionCommitForm(
             formdata=None,

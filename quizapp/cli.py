@@ -17,7 +17,7 @@ from .accounts.wards import find_ward, ward_lookup
 from .auth.passwords import weak_reason
 from .bootstrap import init_database
 from .certificates.commands import certificates_cli
-from .content.importer import import_course
+from .content.importer import import_course, preview_course
 from .content.loader import PackageError, load_package
 from .db import db, write_transaction
 from .demo import DEMO_PASSWORD, create_demo, demo_accounts, demo_exists
@@ -76,7 +76,10 @@ def content_import_command(path: Path | None, dry_run: bool) -> None:
         _fail_package(exc)
     counts = ", ".join(f"topic {t.number}: {len(t.questions)}" for t in spec.topics)
     if dry_run:
-        click.echo(f"OK: {len(spec.topics)} topics ({counts}). Nothing was changed (dry run).")
+        # What an import would change, found by running it and rolling it back.
+        report = preview_course(db.session, spec)
+        click.echo(f"OK: {len(spec.topics)} topics ({counts}); would import: {report.summary()}.")
+        click.echo("Nothing was changed (dry run).")
         return
     with write_transaction() as session:
         report = import_course(session, spec)

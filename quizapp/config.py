@@ -76,6 +76,7 @@ class Defaults:
             "practice/translations",
             "authoring/translations",
             "authoring/translations_regrade",
+            "authoring/translations_transfer",
         )
     )
 

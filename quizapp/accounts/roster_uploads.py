@@ -1,4 +1,7 @@
-"""Binding a roster's preview to its commit: the file stays on the server, the form carries a signed ticket.
+"""Binding an upload's preview to its commit: the file stays on the server, the form carries a signed ticket.
+
+Used by the roster import and the question-file import (each signs with its own ``purpose``, so
+a ticket of one is never accepted by the other).
 
 The ticket names the upload, the SHA-256 of its bytes and the digest of the plan the admin saw,
 signed with the app's secret key. A commit is refused when the ticket is forged, belongs to
@@ -48,18 +51,20 @@ def stash(session: Session, data: bytes, filename: str, actor_id: int, now: date
     return upload
 
 
-def ticket(upload: RosterUpload, plan_digest: str, secret: str) -> str:
+def ticket(upload: RosterUpload, plan_digest: str, secret: str, purpose: str = _SALT) -> str:
     """The signed value the commit form carries."""
-    return URLSafeSerializer(secret, salt=_SALT).dumps([upload.token, upload.sha256, plan_digest])
+    return URLSafeSerializer(secret, salt=purpose).dumps([upload.token, upload.sha256, plan_digest])
 
 
-def claim(session: Session, signed: str, actor_id: int, secret: str, now: datetime) -> tuple[bytes, str, str]:
+def claim(
+    session: Session, signed: str, actor_id: int, secret: str, now: datetime, purpose: str = _SALT
+) -> tuple[bytes, str, str]:
     """Check the ticket and mark its upload used in the caller's transaction.
 
     Returns the file's bytes, its name and the digest of the plan the admin previewed.
     """
     try:
-        token, sha256, plan_digest = URLSafeSerializer(secret, salt=_SALT).loads(signed)
+        token, sha256, plan_digest = URLSafeSerializer(secret, salt=purpose).loads(signed)
     except (BadSignature, ValueError, TypeError) as exc:
         raise UploadRefused(_("The import form was altered; upload the file again.")) from exc
     upload = session.scalar(select(RosterUpload).where(RosterUpload.token == token))

@@ -63,6 +63,14 @@ def import_course(session: Session, spec: CourseSpec, actor_id: int | None = Non
     return report
 
 
+def preview_course(session: Session, spec: CourseSpec) -> ImportReport:
+    """What :func:`import_course` would do, without keeping any of it (the transaction is rolled back)."""
+    try:
+        return import_course(session, spec)
+    finally:
+        session.rollback()
+
+
 def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> None:
     topic = session.scalar(select(Topic).where(Topic.number == spec.number))
     if topic is None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from slugify import slugify
 
+from ..i18n import lazy_gettext as _l
 from .specs import SectionSpec, nfc
 
 HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*(?:\{#(?P<slug>[a-z0-9-]+)\})?\s*$")
@@ -18,16 +21,25 @@ def section_slug(title: str) -> str:
 
 
 def read_lesson(path: Path, errors) -> tuple[str, list[SectionSpec]]:
-    """Split a lesson into its introduction and sections; problems go to ``errors``."""
+    """Split a lesson file into its introduction and sections; problems go to ``errors``."""
 
     if not path.is_file():
         errors.add(path, 0, "file is missing")
         return "", []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         errors.add(path, 1, f"not UTF-8 text ({exc.reason})")
         return "", []
+    return split_lesson(text, lambda line, message: errors.add(path, line, message))
+
+
+def split_lesson(text: str, problem: Callable[[int, Any], None]) -> tuple[str, list[SectionSpec]]:
+    """Split lesson Markdown into its introduction and sections (the file's rules, also the editor's).
+
+    ``problem(line, message)`` receives each problem as a lazy translation.
+    """
+    lines = text.splitlines()
     intro: list[str] = []
     sections: list[SectionSpec] = []
     body: list[str] = intro
@@ -43,10 +55,10 @@ def read_lesson(path: Path, errors) -> tuple[str, list[SectionSpec]]:
             title = nfc(match["title"])
             slug = match["slug"] or section_slug(title)
             if not slug:
-                errors.add(path, number, "a section heading needs text")
+                problem(number, _l("a section heading needs text"))
                 continue
             if slug in seen:
-                errors.add(path, number, f"section slug '{slug}' repeats line {seen[slug]}")
+                problem(number, _l("section slug '%(slug)s' repeats line %(line)d", slug=slug, line=seen[slug]))
             seen[slug] = number
             body = []
             sections.append(SectionSpec(slug=slug, title=title, position=len(sections), body_md=""))
@@ -57,5 +69,14 @@ def read_lesson(path: Path, errors) -> tuple[str, list[SectionSpec]]:
         section.body_md = nfc("\n".join(section._body))  # type: ignore[attr-defined]
         del section._body  # type: ignore[attr-defined]
     if not sections:
-        errors.add(path, 1, "the lesson has no '## ' sections")
+        problem(1, _l("the lesson has no '## ' sections"))
     return nfc("\n".join(intro)), sections
+
+
+def join_lesson(intro_md: str, sections: list[tuple[str, str, str]]) -> str:
+    """The Markdown that :func:`split_lesson` reads back as ``intro_md`` and (slug, title, body) sections."""
+    parts = [intro_md.strip()] if intro_md.strip() else []
+    for slug, title, body in sections:
+        anchor = "" if section_slug(title) == slug else f" {{#{slug}}}"
+        parts.append(f"## {title}{anchor}" + (f"\n\n{body.strip()}" if body.strip() else ""))
+    return "\n\n".join(parts) + "\n"

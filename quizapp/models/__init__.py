@@ -9,6 +9,7 @@ from .base import Base, utcnow
 from .certificates import Certificate, CertificateStatus
 from .content import (
     Course,
+    LessonDraft,
     LessonView,
     Question,
     QuestionStatus,
@@ -35,6 +36,7 @@ __all__ = [
     "Course",
     "ItemOptionStat",
     "ItemStat",
+    "LessonDraft",
     "LessonView",
     "PracticeCard",
     "PracticeItem",

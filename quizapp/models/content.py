@@ -177,6 +177,36 @@ class QuestionVersion(Base):
         return frozenset(i for i, o in enumerate(self.options) if o.get("correct"))
 
 
+class LessonDraft(Base):
+    """A topic's whole lesson as edited in the browser, waiting for (or past) an admin's approval.
+
+    Trainees read the published lesson (``Topic.intro_md`` and the sections); approving a draft
+    copies it there. The states are those of question versions (:class:`VersionState`).
+    """
+
+    __tablename__ = "lesson_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    #: The whole lesson: introduction, then a `## ` heading per section (content/lesson.py's rules).
+    markdown: Mapped[str] = mapped_column(sa.Text)
+    #: The author's note on what changed and why.
+    note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    state: Mapped[str] = mapped_column(sa.String(20), default=VersionState.DRAFT, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    #: The admin who approved or returned it, when, and the comment sent back.
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    topic: Mapped[Topic] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+
 class LessonView(Base):
     """That a trainee opened a topic's lesson, and when."""
 

@@ -11,7 +11,7 @@ from .base import Base, utcnow
 
 
 class RosterUpload(Base):
-    """An uploaded roster kept server-side so the commit imports exactly the previewed bytes."""
+    """An uploaded roster or question file kept server-side so the commit imports exactly the previewed bytes."""
 
     __tablename__ = "roster_upload"
 

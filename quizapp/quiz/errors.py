@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..i18n import lazy_gettext as _l
+from ..paper.codes import display
 
 #: Refusal of a trainee's save or submit to a printed paper.
 PAPER_ONLY = _l("This attempt is done on paper; its answers are entered by an administrator.")
@@ -53,5 +54,5 @@ def paper_pending_message(attempt):
     return _l(
         "Your quiz at this topic is being done on paper (paper code %(code)s): "
         "its result will show here once it has been entered.",
-        code=attempt.paper_code,
+        code=display(attempt.paper_code),
     )

@@ -74,6 +74,7 @@ class Defaults:
             "content/translations",
             "offline/translations",
             "practice/translations",
+            "paper/translations",
         )
     )
 

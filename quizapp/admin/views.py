@@ -10,6 +10,7 @@ from .. import audit_query as log
 from ..auth.access import roles_required
 from ..db import db
 from ..models import AuditLog, Role, User
+from ..paper.views import bp as paper_bp
 from .audit import bp as audit_bp
 from .classes import bp as classes_bp
 from .overrides import bp as overrides_bp
@@ -19,7 +20,7 @@ from .topic_settings import bp as topic_settings_bp
 from .users import bp as users_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (users_bp, roster_bp, slips_bp, audit_bp, classes_bp, topic_settings_bp, overrides_bp):
+for child in (users_bp, roster_bp, slips_bp, audit_bp, classes_bp, topic_settings_bp, overrides_bp, paper_bp):
     bp.register_blueprint(child)
 
 

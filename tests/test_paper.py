@@ -29,7 +29,11 @@ def batch(app, batch_id):
     with app.app_context():
         found = services.find_batch(db.session, batch_id)
         assert found is not None
-        return papers_pdf(found[1]), key_pdf(found[1]), {a.paper_code: [key_letters(i) for i in a.items] for a in found[1]}
+        return (
+            papers_pdf(found[1]),
+            key_pdf(found[1]),
+            {a.paper_code: [key_letters(i) for i in a.items] for a in found[1]},
+        )
 
 
 def enter(app, code, answers, actor_id=None):

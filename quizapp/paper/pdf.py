@@ -88,10 +88,11 @@ def _header(pdf: _Pdf, attempt: Attempt, course: str) -> None:
     pdf.text_line(f"Đơn vị: {user.ward.full_name if user.ward else '—'}", 10, width=text_w)
     pdf.text_line(f"Lớp: {user.cohort.name if user.cohort else '—'}", 10, width=text_w)
     pdf.text_line(f"Lần làm bài: {attempt.number}/{topic.max_attempts}", 10, width=text_w)
+    text_bottom = pdf.get_y()
     pdf.set_xy(MARGIN + WIDTH - QR_SIZE - 4, top + QR_SIZE + 1)
     pdf.set_font(FONT, "B", 11)
     pdf.cell(QR_SIZE + 4, 5, display(attempt.paper_code), align="C")
-    pdf.set_y(max(pdf.get_y() + 7, top + QR_SIZE + 8))
+    pdf.set_y(max(text_bottom + 3, top + QR_SIZE + 8))
     pdf.text_line(
         f"Đánh dấu X vào ô của phương án đúng trong bảng trả lời. Câu có ghi “nhiều đáp án” có thể có hơn một "
         f"phương án đúng: đánh dấu tất cả. Đạt khi đúng từ {topic.pass_percent} % số câu trở lên.",

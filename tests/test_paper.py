@@ -6,34 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.db import db, write_transaction
-from quizapp.models import Attempt, AttemptMode, AttemptStatus, Role, Topic, User, utcnow
+from quizapp.models import Attempt, AttemptMode, AttemptStatus, Role, Topic, utcnow
 from quizapp.paper import codes, entry, services
-from quizapp.paper.pdf import key_letters, key_pdf, papers_pdf
 from quizapp.quiz import attempts as quiz
 
 from .admin_helpers import audit_entries
-from .factories import certificates_of, make_course, take
+from .factories import certificates_of, make_course, paper_batch, print_papers_for, take
 from .pdfcheck import pdf_qr_codes, pdf_text
-
-
-def print_for(app, user_ids, number=1, actor_id=None):
-    """Print papers of topic ``number`` for ``user_ids``; (batch id, codes, refused user ids)."""
-    with app.app_context(), write_transaction() as s:
-        topic = s.scalar(select(Topic).where(Topic.number == number))
-        users = [s.get(User, i) for i in user_ids]
-        log, plan = services.print_papers(s, topic, users, actor_id, utcnow())
-        return log.id, list(log.detail["codes"]), [r.user.id for r in plan.refused]
-
-
-def batch(app, batch_id):
-    with app.app_context():
-        found = services.find_batch(db.session, batch_id)
-        assert found is not None
-        return (
-            papers_pdf(found[1]),
-            key_pdf(found[1]),
-            {a.paper_code: [key_letters(i) for i in a.items] for a in found[1]},
-        )
 
 
 def enter(app, code, answers, actor_id=None):
@@ -66,7 +45,7 @@ def test_codes_are_checked_and_forgiving():
 def test_a_paper_is_an_open_attempt_drawn_like_online(app, make):
     make.topic(number=1, types=("single", "multiple", "true_false"))
     trainee = make.user(full_name="Lê Thị Giấy")
-    batch_id, [code], refused = print_for(app, [trainee.id])
+    batch_id, [code], refused = print_papers_for(app, [trainee.id])
     assert refused == [] and codes.normalise(code) == code
     with app.app_context():
         attempt = db.session.scalar(select(Attempt).where(Attempt.paper_code == code))
@@ -88,8 +67,8 @@ def test_the_pdf_qr_decodes_to_the_paper_code(app, make):
     make.topic(number=1, types=("single", "multiple", "true_false"))
     cohort = make.cohort("Lớp Thiệu Vân")
     ids = [make.user(full_name=f"Trần Văn {n}", cohort_id=cohort.id).id for n in "ABCDE"]
-    batch_id, printed, _ = print_for(app, ids)
-    papers, key, letters = batch(app, batch_id)
+    batch_id, printed, _ = print_papers_for(app, ids)
+    papers, key, letters = paper_batch(app, batch_id)
     found = [c for page in pdf_qr_codes(papers, scale=2) for c in page]
     assert sorted(found) == sorted(printed)  # one QR per paper, each its own code
     text = pdf_text(papers)
@@ -107,9 +86,9 @@ def test_refused_trainees_are_listed_and_the_rest_print(app, make):
     take(app, used_up.id, 1, right=False)
     with app.app_context(), write_transaction() as s:
         quiz.start_or_resume(s, online.id, s.scalar(select(Topic)), utcnow(), 60)
-    print_for(app, [paper.id])
+    print_papers_for(app, [paper.id])
     staff = make.user(role=Role.INSTRUCTOR, ward=None)
-    _, printed, refused = print_for(app, [used_up.id, online.id, ok.id, paper.id, staff.id])
+    _, printed, refused = print_papers_for(app, [used_up.id, online.id, ok.id, paper.id, staff.id])
     assert len(printed) == 1 and refused == [used_up.id, online.id, paper.id, staff.id]
 
 
@@ -118,7 +97,7 @@ def test_nothing_printable_changes_nothing(app, make):
     trainee = make.user()
     take(app, trainee.id, 1)
     with pytest.raises(services.PaperError):
-        print_for(app, [trainee.id])
+        print_papers_for(app, [trainee.id])
     assert audit_entries(app, "paper.print") == []
 
 
@@ -128,7 +107,7 @@ def test_nothing_printable_changes_nothing(app, make):
 def test_an_open_paper_blocks_the_online_quiz(app, make):
     make.topic(number=1)
     trainee = make.user()
-    _, [code], _ = print_for(app, [trainee.id])
+    _, [code], _ = print_papers_for(app, [trainee.id])
     with app.app_context(), write_transaction() as s:
         topic = s.scalar(select(Topic))
         with pytest.raises(quiz.PaperAttemptOpen) as refused:
@@ -147,8 +126,8 @@ def test_an_open_paper_blocks_the_online_quiz(app, make):
 def test_the_key_sheet_gives_full_marks_and_wrong_letters_cost_what_it_implies(app, make):
     make.topic(number=1, types=("single", "multiple", "true_false"), questions_per_attempt=6)
     a, b = make.user(), make.user()
-    batch_id, [code_a, code_b], _ = print_for(app, [a.id, b.id])
-    _, _, keys = batch(app, batch_id)
+    batch_id, [code_a, code_b], _ = print_papers_for(app, [a.id, b.id])
+    _, _, keys = paper_batch(app, batch_id)
     assert enter(app, code_a, keys[code_a])[:3] == (6, 6, True)
     # two answers wrong: another letter for question 1, question 2 left blank
     wrong = list(keys[code_b])
@@ -169,7 +148,7 @@ def test_the_key_sheet_gives_full_marks_and_wrong_letters_cost_what_it_implies(a
 def test_bad_letters_change_nothing_and_name_the_question(app, make):
     make.topic(number=1, types=("single",))
     trainee = make.user()
-    _, [code], _ = print_for(app, [trainee.id])
+    _, [code], _ = print_papers_for(app, [trainee.id])
     with pytest.raises(entry.AnswerErrors) as bad:
         enter(app, code, ["A", "AB", "E", "A"])
     assert set(bad.value.errors) == {2, 3}
@@ -181,7 +160,7 @@ def test_double_entry_is_refused_naming_who_entered_it(app, make):
     make.topic(number=1)
     trainee = make.user()
     clerk = make.user(role=Role.ADMIN, ward=None, full_name="Phạm Văn Nhập")
-    _, [code], _ = print_for(app, [trainee.id])
+    _, [code], _ = print_papers_for(app, [trainee.id])
     enter(app, code, ["A"] * 4, actor_id=clerk.id)
     with pytest.raises(services.PaperError) as twice:
         enter(app, code, ["B"] * 4)
@@ -195,8 +174,8 @@ def test_a_paper_counts_against_attempts_and_towards_the_certificate(app, make):
     make_course(app, make, topics=2)
     trainee = make.user()
     take(app, trainee.id, 1)
-    batch_id, [code], _ = print_for(app, [trainee.id], number=2)
-    _, _, keys = batch(app, batch_id)
+    batch_id, [code], _ = print_papers_for(app, [trainee.id], number=2)
+    _, _, keys = paper_batch(app, batch_id)
     assert enter(app, code, keys[code]) == (4, 4, True, True)
     assert [status for _, status in certificates_of(app, trainee.id)] == ["valid"]
     with app.app_context():

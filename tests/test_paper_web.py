@@ -11,9 +11,8 @@ from quizapp.db import db
 from quizapp.models import Attempt, AttemptStatus, Role, Topic, User
 
 from .admin_helpers import NON_ADMINS, admin_client, audit_entries, csrf_client
-from .factories import Ref, make_course, take
+from .factories import Ref, make_course, paper_batch, take
 from .pdfcheck import pdf_qr_codes, pdf_text
-from .test_paper import batch
 
 
 @pytest.fixture
@@ -55,7 +54,7 @@ def test_print_preview_confirm_download_and_enter(app, make, login, klass):
     assert len(codes) == 2 and "Đỗ Thị A" in pdf_text(papers.data)
     key = admin.get(f"{batch_url}/key.pdf")
     assert key.status_code == 200 and key.headers["Cache-Control"] == "private, no-store"
-    _, _, keys = batch(app, batch_id)
+    _, _, keys = paper_batch(app, batch_id)
 
     # the scanner types the code (any case, with or without the hyphen) and presses Enter
     code = codes[0]

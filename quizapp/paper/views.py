@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import exports
 from ..auth.access import roles_required
+from ..certificates.issuance import current_certificate
 from ..course import active_topics
 from ..db import db, write_transaction
 from ..i18n import gettext as _
@@ -204,8 +205,6 @@ def save(code: str):
 @roles_required(Role.ADMIN)
 def result(code: str):
     """An entered paper: score, pass, the certificate if the trainee has one, who entered it and when."""
-    from ..certificates.issuance import current_certificate
-
     try:
         attempt = entering.find_paper(db.session, code)
     except services.PaperError:

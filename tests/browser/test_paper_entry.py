@@ -15,8 +15,7 @@ from sqlalchemy import select
 from quizapp.db import db
 from quizapp.models import AuditLog, Topic
 
-from ..factories import PASSWORD, Factories
-from ..test_paper import batch
+from ..factories import PASSWORD, Factories, paper_batch
 from .test_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -55,7 +54,7 @@ def test_print_five_for_a_class_and_enter_one_by_keyboard(live_app, browser):
     assert page.locator("td.code").count() == 5
     with app.app_context():
         batch_id = db.session.scalar(select(AuditLog.id).where(AuditLog.action == "paper.print"))
-    _, _, keys = batch(app, batch_id)
+    _, _, keys = paper_batch(app, batch_id)
     code, letters = next(iter(keys.items()))
 
     page.goto(f"{base}/admin/paper")

@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "cohort.move": _l("Trainees moved between classes"),
     "topic.settings": _l("Quiz settings changed"),
     "attempt.override": _l("Result recorded by hand"),
+    "paper.print": _l("Paper quizzes printed"),
+    "paper.enter": _l("Paper quiz entered"),
     "certificate.revoke": _l("Certificate revoked"),
     "certificate.reissue": _l("Certificate reissued"),
     "certificate.recheck": _l("Missing certificates issued"),

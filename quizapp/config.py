@@ -77,6 +77,7 @@ class Defaults:
             "authoring/translations",
             "authoring/translations_regrade",
             "authoring/translations_transfer",
+            "paper/translations",
         )
     )
 

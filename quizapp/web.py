@@ -13,6 +13,7 @@ from .db import db
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .learn.markdown import render_markdown
+from .paper.codes import display as paper_code_display
 from .quiz.rules import grade10
 
 bp = Blueprint("web", __name__)
@@ -71,6 +72,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(local_datetime)
     app.add_template_filter(role_label)
+    app.add_template_filter(paper_code_display, "paper_code")
     app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["grade10"] = grade10

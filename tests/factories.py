@@ -36,6 +36,8 @@ from quizapp.models import (
     Ward,
     utcnow,
 )
+from quizapp.paper.pdf import key_letters, key_pdf, papers_pdf
+from quizapp.paper.services import find_batch, print_papers
 from quizapp.quiz.attempts import start_or_resume, submit
 from quizapp.quiz.question_types import true_false_options
 from quizapp.reports.summary import record_graded_attempt
@@ -343,3 +345,27 @@ def add_trainees(app, make, count: int, topic_id: int, versions: list[int], ward
             sit(s, user_id, topic_id, 1, versions, [k % 2, 0, (k + 1) % 3], T0)
             sit(s, user_id, topic_id, 2, versions, [0, 0, 0], T0 + timedelta(days=1))
         assert s.scalar(select(User).where(User.id == ids[0])) is not None
+
+
+# --- paper quizzes ---------------------------------------------------------------------------
+
+
+def print_papers_for(app, user_ids, number=1, actor_id=None):
+    """Print papers of topic ``number`` for ``user_ids``; (batch id, codes, refused user ids)."""
+    with app.app_context(), write_transaction() as s:
+        topic = s.scalar(select(Topic).where(Topic.number == number))
+        users = [s.get(User, i) for i in user_ids]
+        log, plan = print_papers(s, topic, users, actor_id, utcnow())
+        return log.id, list(log.detail["codes"]), [r.user.id for r in plan.refused]
+
+
+def paper_batch(app, batch_id):
+    """A print's papers PDF, key sheet PDF and, per paper code, the right letters of each question."""
+    with app.app_context():
+        found = find_batch(db.session, batch_id)
+        assert found is not None
+        return (
+            papers_pdf(found[1]),
+            key_pdf(found[1]),
+            {a.paper_code: [key_letters(i) for i in a.items] for a in found[1]},
+        )

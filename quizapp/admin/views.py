@@ -10,13 +10,14 @@ from .. import audit_query as log
 from ..auth.access import roles_required
 from ..db import db
 from ..models import AuditLog, Role, User
+from ..paper.views import bp as paper_bp
 from .audit import bp as audit_bp
 from .classes import bp as classes_bp
 from .lessons import bp as lessons_bp
 from .overrides import bp as overrides_bp
+from .question_files import bp as question_files_bp
 from .questions.views import bp as questions_bp
 from .regrade import bp as regrade_bp
-from .question_files import bp as question_files_bp
 from .roster import bp as roster_bp
 from .slips import bp as slips_bp
 from .topic_settings import bp as topic_settings_bp
@@ -35,6 +36,7 @@ for child in (
     regrade_bp,
     question_files_bp,
     lessons_bp,
+    paper_bp,
 ):
     bp.register_blueprint(child)
 

@@ -24,11 +24,13 @@ class AttemptStatus(StrEnum):
 
 
 class AttemptMode(StrEnum):
-    """How a result came about: a quiz taken in the browser, or a result an admin recorded by hand."""
+    """How a result came about: a quiz taken in the browser, on a printed paper, or recorded by hand."""
 
     ONLINE = "online"
     #: Recorded by an admin (e.g. a paper test) with a reason in the audit log; it has no items.
     OVERRIDE = "override"
+    #: Drawn like an online attempt and printed (paper/); open until an admin enters the ticked answers.
+    PAPER = "paper"
 
 
 class Attempt(Base):
@@ -48,6 +50,8 @@ class Attempt(Base):
             postgresql_where=sa.text("status = 'open'"),
         ),
         sa.Index("ix_attempt_topic_status", "topic_id", "status"),
+        # A unique index, not a constraint: SQLite adds an index without rebuilding the table.
+        sa.Index("uq_attempt_paper_code", "paper_code", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,8 +72,10 @@ class Attempt(Base):
     pass_percent: Mapped[int]
     #: Highest save sequence number accepted so far (clients continue from it).
     last_seq: Mapped[int] = mapped_column(default=0)
-    #: "online" or "override" (see AttemptMode); reports and certificates treat both alike.
+    #: "online", "paper" or "override" (see AttemptMode); reports and certificates treat them alike.
     mode: Mapped[str] = mapped_column(sa.String(20), default=AttemptMode.ONLINE, server_default=AttemptMode.ONLINE)
+    #: A paper attempt's printed code (paper/codes.py: 8 Crockford base32 characters); None online.
+    paper_code: Mapped[str | None] = mapped_column(sa.String(8))
 
     user: Mapped[User] = relationship()
     topic: Mapped[Topic] = relationship()
@@ -82,6 +88,10 @@ class Attempt(Base):
     @property
     def is_override(self) -> bool:
         return self.mode == AttemptMode.OVERRIDE
+
+    @property
+    def is_paper(self) -> bool:
+        return self.mode == AttemptMode.PAPER
 
     @property
     def percent(self) -> float | None:

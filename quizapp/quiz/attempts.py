@@ -23,6 +23,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import (
     Attempt,
     AttemptItem,
+    AttemptMode,
     AttemptStatus,
     QuestionVersion,
     Topic,
@@ -30,44 +31,21 @@ from ..models import (
 from ..web import local_datetime
 from . import draw as drawing
 from .bank import drawable_bank, seen_counts
+from .errors import (
+    PAPER_ONLY,
+    AttemptClosed,
+    AttemptLimitReached,
+    AttemptNotFound,
+    InvalidAnswer,
+    PaperAttemptOpen,
+    TopicUnavailable,
+    paper_pending_message,
+)
+from .errors import QuizError as QuizError  # re-exported: views catch service.QuizError
 from .finish import finish_attempt
 from .question_types import QUESTION_TYPES, to_authored
 from .rules import accepts_writes
 from .settings import window_state
-
-
-class QuizError(Exception):
-    """A request the quiz refuses; ``message`` is shown to the trainee, ``status`` is HTTP."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-class AttemptLimitReached(QuizError):
-    status = 409
-
-
-class AttemptClosed(QuizError):
-    """The attempt is finished or past deadline + grace: nothing more is accepted."""
-
-    status = 409
-
-
-class InvalidAnswer(QuizError):
-    """An answer that does not fit the paper (tampered ids, two options for a single choice)."""
-
-    status = 400
-
-
-class AttemptNotFound(QuizError):
-    status = 404
-
-
-class TopicUnavailable(QuizError):
-    status = 409
 
 
 @dataclass(frozen=True)
@@ -104,16 +82,37 @@ def start_or_resume(
     """Return the trainee's open attempt at ``topic``, or start a new one. ``(attempt, created)``.
 
     An open attempt past deadline + grace is closed (graded) first. Raises TopicUnavailable
-    outside the topic's open/close window or when the bank is empty, and AttemptLimitReached
-    when every attempt is used.
+    outside the topic's open/close window or when the bank is empty, AttemptLimitReached
+    when every attempt is used, and PaperAttemptOpen while a printed paper awaits entry.
     """
     current = open_attempt(session, user_id, topic.id)
     if current is not None:
+        if current.is_paper:
+            raise PaperAttemptOpen(paper_pending_message(current))
         if close_if_overdue(session, current, now, grace_seconds):
             current = None
         else:
             return current, False
     _check_window(topic, now)
+    attempt = draw_attempt(session, user_id, topic, now, now + timedelta(minutes=topic.time_limit_minutes), rng)
+    return attempt, True
+
+
+def draw_attempt(
+    session: Session,
+    user_id: int,
+    topic: Topic,
+    now: datetime,
+    deadline_at: datetime,
+    rng: random.Random | None = None,
+    **fields,
+) -> Attempt:
+    """Draw the trainee's next attempt at ``topic``: its number, questions and option orders.
+
+    The one draw of graded attempts, online (``start_or_resume``) and printed (paper/, which
+    passes ``mode`` and ``paper_code`` in ``fields``). Raises AttemptLimitReached when every
+    attempt is used and TopicUnavailable when the bank is empty.
+    """
     used = session.scalar(
         select(func.count()).select_from(Attempt).where(Attempt.user_id == user_id, Attempt.topic_id == topic.id)
     )
@@ -139,9 +138,10 @@ def start_or_resume(
         number=used + 1,
         status=AttemptStatus.OPEN,
         started_at=now,
-        deadline_at=now + timedelta(minutes=topic.time_limit_minutes),
+        deadline_at=deadline_at,
         max_score=len(chosen),
         pass_percent=topic.pass_percent,
+        **fields,
     )
     session.add(attempt)
     session.flush()
@@ -155,7 +155,7 @@ def start_or_resume(
             {"attempt_id": attempt.id, "position": position, "question_version_id": version.id, "option_order": order}
         )
     session.execute(insert(AttemptItem), rows)
-    return attempt, True
+    return attempt
 
 
 def _check_window(topic: Topic, now: datetime) -> None:
@@ -182,7 +182,7 @@ def _check_open(status: str, deadline: datetime, now: datetime, grace_seconds: i
         raise AttemptClosed(_l("Time is up: this attempt was closed and graded with your saved answers."))
 
 
-def _parse(option_order: Sequence[int], qtype: str, position: int, display: Sequence[int]) -> list[int] | None:
+def parse_answer(option_order: Sequence[int], qtype: str, position: int, display: Sequence[int]) -> list[int] | None:
     """Validate display positions for one question; return authored indexes (None = cleared)."""
     if not display:
         return None
@@ -233,7 +233,7 @@ def save_answer(
         _explain_refused_save(session, attempt_id, user_id, now, grace_seconds)
     if line.item_id is None:
         raise InvalidAnswer(_l("Question %(n)s is not part of this attempt.", n=position))
-    authored = _parse(line.option_order, line.type, position, display)
+    authored = parse_answer(line.option_order, line.type, position, display)
     written = session.execute(
         _WRITE_ANSWER, {"b_item": line.item_id, "b_seq": seq, "b_selected": authored, "b_answered_at": now}
     ).rowcount
@@ -263,6 +263,7 @@ def _save_statements():
             attempt.c.id == bindparam("b_attempt"),
             attempt.c.user_id == bindparam("b_user"),
             attempt.c.status == AttemptStatus.OPEN,
+            attempt.c.mode != AttemptMode.PAPER,
             attempt.c.deadline_at >= bindparam("b_cutoff", type_=attempt.c.deadline_at.type),
         )
         .values(last_seq=case((attempt.c.last_seq < seq, seq), else_=attempt.c.last_seq))
@@ -297,10 +298,12 @@ def _explain_refused_save(
 ) -> NoReturn:
     """Raise the reason the attempt refused a save: not this user's, finished, or past time."""
     row = session.execute(
-        select(Attempt.user_id, Attempt.status, Attempt.deadline_at).where(Attempt.id == attempt_id)
+        select(Attempt.user_id, Attempt.status, Attempt.deadline_at, Attempt.mode).where(Attempt.id == attempt_id)
     ).one_or_none()
     if row is None or row.user_id != user_id:
         raise AttemptNotFound(_l("There is no such attempt."))
+    if row.mode == AttemptMode.PAPER:
+        raise PaperAttemptOpen(PAPER_ONLY)
     _check_open(row.status, row.deadline_at, now, grace_seconds)
     # Not reached: the guard applies the same rules. Refuse anyway rather than write.
     raise AttemptClosed(_l("This attempt has already been submitted."))
@@ -320,6 +323,8 @@ def submit(
     """
     if attempt.status != AttemptStatus.OPEN:
         return SubmitResult(attempt, "already")
+    if attempt.is_paper:
+        raise PaperAttemptOpen(PAPER_ONLY)
     if not accepts_writes(attempt.deadline_at, now, grace_seconds):
         close_if_overdue(session, attempt, now, grace_seconds)
         session.refresh(attempt)
@@ -329,9 +334,9 @@ def submit(
         item = _item(attempt, position)
         parsed[item.position] = (
             item,
-            _parse(item.option_order, item.question_version.type, position, display),
+            parse_answer(item.option_order, item.question_version.type, position, display),
         )  # all checked before anything changes
-    if not _claim(session, attempt, AttemptStatus.SUBMITTED, now):
+    if not claim(session, attempt, AttemptStatus.SUBMITTED, now):
         session.refresh(attempt)
         return SubmitResult(attempt, "already")
     for item, authored in parsed.values():
@@ -341,7 +346,7 @@ def submit(
     return SubmitResult(attempt, "graded")
 
 
-def _claim(session: Session, attempt: Attempt, status: str, now: datetime) -> bool:
+def claim(session: Session, attempt: Attempt, status: str, now: datetime) -> bool:
     """Move an open attempt to ``status``; False if another request got there first.
 
     The conditional UPDATE is what makes double clicks and concurrent submits give one result:
@@ -363,7 +368,7 @@ def close_if_overdue(session: Session, attempt: Attempt, now: datetime, grace_se
     """Close and grade an open attempt past deadline + grace with its saved answers."""
     if attempt.status != AttemptStatus.OPEN or accepts_writes(attempt.deadline_at, now, grace_seconds):
         return False
-    if not _claim(session, attempt, AttemptStatus.TIMED_OUT, now):
+    if not claim(session, attempt, AttemptStatus.TIMED_OUT, now):
         return False
     finish_attempt(session, attempt, now)
     return True

@@ -18,6 +18,7 @@ from ..learn.access import get_topic_or_404
 from ..models import Attempt, AttemptItem, User, utcnow
 from . import attempts as service
 from . import fragments
+from .errors import paper_pending_message
 from .rules import accepts_writes, review_allowed, seconds_left, write_deadline
 from .settle import settle_overdue
 
@@ -79,6 +80,8 @@ def take(attempt_id: int):
     """The paper: questions in the drawn order, options shuffled, saved answers checked."""
     attempt = get_attempt_or_404(attempt_id, current_user.id, load=WITH_TOPIC)
     now = utcnow()
+    if attempt.is_paper and attempt.is_open:
+        return _paper_pending(attempt)
     if attempt.is_open and not accepts_writes(attempt.deadline_at, now, _grace()):
         settle_overdue(current_user.id)  # closed now, graded with its saved answers
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
@@ -92,6 +95,12 @@ def take(attempt_id: int):
         seconds_left=seconds_left(attempt.deadline_at, now),
         write_deadline=write_deadline(attempt.deadline_at, _grace()),
     )
+
+
+def _paper_pending(attempt: Attempt):
+    """A printed paper has no online page: back to its topic, which says it awaits entry."""
+    flash(str(paper_pending_message(attempt)), "info")
+    return redirect(url_for("learn.topic", number=attempt.topic.number))
 
 
 def _posted_answers(attempt: Attempt) -> dict[int, list[int]]:
@@ -207,6 +216,8 @@ def submit(attempt_id: int):
 def review(attempt_id: int):
     """The result of a finished attempt and, if the policy allows, every answer explained."""
     attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user)
+    if attempt.is_paper and attempt.is_open:
+        return _paper_pending(attempt)
     if attempt.is_open:
         if accepts_writes(attempt.deadline_at, utcnow(), _grace()):
             return redirect(url_for("quiz.take", attempt_id=attempt.id))

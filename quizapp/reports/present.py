@@ -8,7 +8,7 @@ from ..course import TopicState
 from ..course import topic_state as state_of
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..models import Cohort, Topic
+from ..models import AttemptMode, Cohort, Topic
 from ..web import local_datetime
 from .filters import ReportFilter
 from .queries import Cell, WardRow
@@ -20,6 +20,18 @@ STATE_LABELS = {
     TopicState.NOT_PASSED: _l("Not passed yet"),
     TopicState.NO_ATTEMPTS_LEFT: _l("Failed, no attempts left"),
 }
+
+#: How an attempt came about (Attempt.mode), as pages and exports name it.
+MODE_LABELS = {
+    AttemptMode.ONLINE: _l("online"),
+    AttemptMode.PAPER: _l("on paper"),
+    AttemptMode.OVERRIDE: _l("recorded by hand"),
+}
+
+
+def mode_label(mode: str) -> str:
+    return str(MODE_LABELS.get(mode, mode))
+
 
 #: Pass rates below this (in %) are marked weak on the page, in print and for colour-blind readers.
 WEAK_RATE = 50

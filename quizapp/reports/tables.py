@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ..exports import Table
 from ..i18n import gettext as _
-from ..models import Attempt, Topic, User, Ward
+from ..models import Attempt, AttemptMode, Topic, User, Ward
 from ..quiz.rules import grade10
 from .item_analysis import ItemResult
-from .present import STATE_LABELS, made_at, topic_state
+from .present import STATE_LABELS, made_at, mode_label, topic_state
 from .queries import Overview, TraineeRow, WardRow
 
 
@@ -89,7 +89,8 @@ def trainee_table(user: User, attempts: list[Attempt]) -> Table:
     ]
     rows = []
     for a in attempts:
-        minutes = (a.finished_at - a.started_at).total_seconds() / 60 if a.finished_at and not a.is_override else None
+        timed = a.finished_at and a.mode == AttemptMode.ONLINE
+        minutes = (a.finished_at - a.started_at).total_seconds() / 60 if timed else None
         result = _("Passed") if a.passed else (_("Not passed") if a.score is not None else _("In progress"))
         rows.append(
             [
@@ -102,7 +103,7 @@ def trainee_table(user: User, attempts: list[Attempt]) -> Table:
                 a.max_score,
                 _r(a.grade10),
                 result,
-                _("recorded by hand") if a.is_override else _("online"),
+                mode_label(a.mode),
             ]
         )
     return Table(_("Attempts"), headers, rows)

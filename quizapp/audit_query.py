@@ -26,6 +26,7 @@ from .reports.filters import ReportFilter, parse_filter
 ACTION_LABELS = {
     "user.create": _l("Account created"),
     "user.password_change": _l("Password changed"),
+    "user.logout_everywhere": _l("Logged out everywhere"),
     "roster.import": _l("Roster imported"),
     "content.import": _l("Course content imported"),
     "cohort.create": _l("Class created"),

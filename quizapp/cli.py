@@ -163,6 +163,7 @@ def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
 def close_expired_command() -> None:
     """Finish every attempt left open past deadline + grace (run from cron every few minutes)."""
     from .accounts import roster_uploads, slips
+    from .auth import sessions
 
     now = utcnow()
     with write_transaction() as session:
@@ -171,6 +172,7 @@ def close_expired_command() -> None:
         # Login slips and roster files carry personal data: gone once their time is up.
         slips.prune(session, now)
         roster_uploads.prune(session, now)
+        sessions.prune(session, now)
     click.echo(f"Closed {closed} overdue attempt(s).")
 
 

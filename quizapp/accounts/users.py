@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from .. import throttle
 from ..audit import record
 from ..auth.passwords import generate_password, hash_password
+from ..auth.sessions import end_all
 from ..i18n import gettext as _
 from ..models import Cohort, Role, User, Ward
 
@@ -174,6 +175,7 @@ def set_active(session: Session, user: User, active: bool, actor_id: int | None,
     elif not active and user.id == actor_id:
         raise AccountError(_("You cannot deactivate or demote your own account."))
     user.active = active
+    end_all(user)  # a deactivated account's sessions end, and stay ended if it is reactivated
     record(
         session,
         "user.reactivate" if active else "user.deactivate",
@@ -190,6 +192,7 @@ def reset_password(session: Session, user: User, actor_id: int | None, reason: s
     password = generate_password()
     user.password_hash = hash_password(password, one_time=True)
     user.must_change_password = True
+    end_all(user)
     throttle.clear(session, throttle.account_key(user.username))  # a fresh password deserves fresh tries
     record(
         session,
@@ -224,6 +227,7 @@ def fresh_passwords(
     for user in users:
         user.password_hash = hash_password(password := generate_password(), one_time=True)
         user.must_change_password = True
+        end_all(user)
         made.append((user, password))
     record(
         session,

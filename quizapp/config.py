@@ -53,9 +53,13 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False  # set True (QUIZAPP_SESSION_COOKIE_SECURE=true) behind HTTPS
+    #: None: derived from PUBLIC_URL (https -> Secure cookies and HSTS), so HTTPS needs no second switch.
+    SESSION_COOKIE_SECURE = None
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = None
+    #: Strict-Transport-Security max-age, sent when PUBLIC_URL is https.
+    HSTS_SECONDS = 365 * 24 * 3600
     #: Number of reverse proxies in front of the app (nginx = 1) whose X-Forwarded-* to trust.
     PROXY_COUNT = 0
 
@@ -105,6 +109,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    https = str(app.config["PUBLIC_URL"]).lower().startswith("https://")
+    app.config["HTTPS"] = https
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(key) is None:
+            app.config[key] = https
     app.config["SQLALCHEMY_ENGINES"] = {"default": app.config["DATABASE_URL"]}
 
 

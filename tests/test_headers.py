@@ -61,4 +61,5 @@ def test_http_public_url_means_plain_cookies_and_no_hsts(make_app, make):
 
 
 def test_an_explicit_setting_still_wins(make_app):
-    assert make_app(PUBLIC_URL="https://x.example", SESSION_COOKIE_SECURE=False).config["SESSION_COOKIE_SECURE"] is False
+    app = make_app(PUBLIC_URL="https://x.example", SESSION_COOKIE_SECURE=False)
+    assert app.config["SESSION_COOKIE_SECURE"] is False

@@ -164,6 +164,7 @@ def close_expired_command() -> None:
     """Finish every attempt left open past deadline + grace (run from cron every few minutes)."""
     from .accounts import roster_uploads, slips
     from .auth import sessions
+    from .certificates import lookups
 
     now = utcnow()
     with write_transaction() as session:
@@ -173,6 +174,7 @@ def close_expired_command() -> None:
         slips.prune(session, now)
         roster_uploads.prune(session, now)
         sessions.prune(session, now)
+        lookups.prune(session, now, current_app.config["VERIFY_KEEP_DAYS"])
     click.echo(f"Closed {closed} overdue attempt(s).")
 
 

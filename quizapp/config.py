@@ -45,6 +45,8 @@ class Defaults:
     #: Certificate verification lookups allowed per address per window.
     VERIFY_MAX_PER_ADDRESS = 30
     VERIFY_WINDOW_SECONDS = 60
+    #: Days of verification counts kept per certificate (shown on its admin page), then pruned.
+    VERIFY_KEEP_DAYS = 365
 
     # Sessions: signed cookies, so app servers stay stateless. The lifetime and the CSRF token's
     # lifetime are far longer than any quiz (time limit + grace) so a slow trainee never loses a

@@ -163,7 +163,7 @@ def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
 def close_expired_command() -> None:
     """Finish every attempt left open past deadline + grace (run from cron every few minutes)."""
     from .accounts import roster_uploads, slips
-    from .auth import sessions
+    from .auth import login_throttle, sessions
     from .certificates import lookups
 
     now = utcnow()
@@ -174,6 +174,7 @@ def close_expired_command() -> None:
         slips.prune(session, now)
         roster_uploads.prune(session, now)
         sessions.prune(session, now)
+        login_throttle.prune_addresses(session, now)
         lookups.prune(session, now, current_app.config["VERIFY_KEEP_DAYS"])
     click.echo(f"Closed {closed} overdue attempt(s).")
 

@@ -38,9 +38,13 @@ class Defaults:
     #: Seconds after the deadline during which saves and submits are still accepted (network lag).
     QUIZ_GRACE_SECONDS = GRACE_SECONDS
 
-    # Login throttle: failures allowed per window, per account and per client address.
+    # Login throttle (auth/login_throttle.py): failures in the window before tries must wait, per
+    # account and per address+account; the wait starts at the first delay and doubles per failure.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_FIRST_DELAY_SECONDS = 15
+    LOGIN_MAX_DELAY_SECONDS = 15 * 60
+    #: A hard ceiling per address over all accounts: a ward office shares one NAT address.
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 100
     LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
     #: Certificate verification lookups allowed per address per window.
     VERIFY_MAX_PER_ADDRESS = 30

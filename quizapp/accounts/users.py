@@ -12,8 +12,8 @@ from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import throttle
 from ..audit import record
+from ..auth.login_throttle import forget_account
 from ..auth.passwords import generate_password, hash_password
 from ..auth.sessions import end_all
 from ..i18n import gettext as _
@@ -193,7 +193,7 @@ def reset_password(session: Session, user: User, actor_id: int | None, reason: s
     user.password_hash = hash_password(password, one_time=True)
     user.must_change_password = True
     end_all(user)
-    throttle.clear(session, throttle.account_key(user.username))  # a fresh password deserves fresh tries
+    forget_account(session, user.username)  # a fresh password deserves fresh tries
     record(
         session,
         "user.password_reset",
@@ -208,7 +208,7 @@ def reset_password(session: Session, user: User, actor_id: int | None, reason: s
 
 def unlock(session: Session, user: User, actor_id: int | None) -> None:
     """Forget the failed logins that make the throttle hold ``user``'s account."""
-    throttle.clear(session, throttle.account_key(user.username))
+    forget_account(session, user.username)
     record(
         session,
         "user.unlock",

@@ -10,12 +10,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from .. import throttle
 from ..audit import record
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..models import User, utcnow
-from . import sessions
+from . import login_throttle, sessions
 from .forms import LoginForm, PasswordChangeForm
 from .passwords import hash_password, verify_password, weak_reason
 
@@ -34,15 +33,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 def held_accounts(session, usernames: list[str], now) -> set[str]:
-    """Which of ``usernames`` the login throttle is holding now (too many recent failures)."""
-    cfg = current_app.config
-    keys = {throttle.account_key(u): u for u in usernames}
-    return {
-        keys[k]
-        for k in throttle.keys_over(
-            session, list(keys), cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_THROTTLE_WINDOW_SECONDS"], now
-        )
-    }
+    """Which of ``usernames`` the login throttle is holding now (a try from a new address must wait)."""
+    return login_throttle.held_usernames(session, usernames, now, login_throttle.Policy.from_config(current_app.config))
 
 
 def _home_for(user: User) -> str:
@@ -58,26 +50,27 @@ def login():
         return redirect(_home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        cfg = current_app.config
         username = form.username.data.strip().lower()
         address = request.remote_addr or "?"
-        keys = (throttle.account_key(username), f"login:addr:{address}")
-        limits = (cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"])
-        window = cfg["LOGIN_THROTTLE_WINDOW_SECONDS"]
+        policy = login_throttle.Policy.from_config(current_app.config)
         now = utcnow()
-        if any(throttle.is_limited(db.session, k, n, window, now) for k, n in zip(keys, limits, strict=True)):
-            flash(_("Too many failed attempts. Please wait %(m)d minutes and try again.", m=window // 60), "error")
-            return render_template("auth/login.html", form=form), 429
         user = db.session.scalar(select(User).where(func.lower(User.username) == username))
+        user_id = user.id if user is not None else None
+        with write_transaction() as session:
+            attempt = login_throttle.reserve(session, username, user_id, address, now, policy)
+        if attempt.wait:
+            minutes, seconds = divmod(attempt.wait, 60)
+            wait = _("%(m)d min %(s)d s", m=minutes, s=seconds) if minutes else _("%(s)d seconds", s=seconds)
+            flash(_("Too many failed attempts. Please wait %(wait)s and try again.", wait=wait), "error")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(attempt.wait)}
         ok = verify_password(user.password_hash if user else _DUMMY_HASH, form.password.data)
         with write_transaction() as session:
             if ok and user is not None and user.active:
-                throttle.clear(session, keys[0])
-                user = session.get(User, user.id)
+                login_throttle.succeeded(session, attempt, username, user_id, address, now)
+                user = session.get(User, user_id)
                 user.last_login_at = now
             else:
-                for key in keys:
-                    throttle.hit(session, key, now)
+                login_throttle.failed(session, attempt, username, user_id, address, policy)
                 ok = False
         if ok:
             _log_in(user)

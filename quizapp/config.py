@@ -87,6 +87,11 @@ class Defaults:
         )
     )
 
+    #: Seconds to wait before the one retry of a write whose database connection dropped (db.py).
+    DB_RETRY_DELAY_SECONDS = 0.5
+    #: Retry-After of the 503 answered when the database is still unreachable.
+    DB_RETRY_AFTER_SECONDS = 5
+
     #: Rows per page in long lists.
     PAGE_SIZE = 50
 
@@ -120,7 +125,13 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(key) is None:
             app.config[key] = https
-    app.config["SQLALCHEMY_ENGINES"] = {"default": app.config["DATABASE_URL"]}
+    url = app.config["DATABASE_URL"]
+    engine: dict = {"url": url}
+    if not str(url).startswith("sqlite"):
+        # A server restart leaves dead connections in the pool: test each one as it is taken out,
+        # and renew them before a firewall or the server drops them silently.
+        engine |= {"pool_pre_ping": True, "pool_recycle": 1800}
+    app.config["SQLALCHEMY_ENGINES"] = {"default": engine}
 
 
 def _instance_secret(instance: Path) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Flask, jsonify, render_template, request, session
+from flask import Blueprint, Flask, g, jsonify, render_template, request, session
 from flask_babel import format_datetime, format_decimal, get_locale
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
-from .db import db
+from .db import db, is_transient
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .learn.markdown import render_markdown
@@ -101,6 +103,29 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(exc):
         return _error(429, _("Too many requests"), _("Please wait a moment and try again."))
+
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(exc):
+        # A lost connection or a restart: the client keeps what it sent and tries again later.
+        if not is_transient(exc):
+            raise exc
+        app.logger.warning("database unavailable: %s", exc.orig)
+        try:
+            db.session.rollback()
+        except DBAPIError:  # nothing to roll back on a connection that is gone
+            pass
+        if "_login_user" not in g:
+            # The page's menu asks who is logged in; with the database away, nobody is (Flask-Login
+            # would try to load the user again and fail the error page itself).
+            g._login_user = AnonymousUserMixin()
+        response = _error(
+            503,
+            _("The server is busy"),
+            _("The database could not be reached for a moment. Nothing you saved was lost; please try again shortly."),
+        )
+        response = app.make_response(response)
+        response.headers["Retry-After"] = str(int(app.config["DB_RETRY_AFTER_SECONDS"]))
+        return response
 
     @app.errorhandler(500)
     def server_error(exc):

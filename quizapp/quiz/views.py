@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.access import can_see_trainee, is_staff
 from ..course import progress_for
-from ..db import db, write_transaction
+from ..db import db, retry_on_disconnect, write_transaction
 from ..i18n import gettext as _
 from ..learn.access import get_topic_or_404
 from ..models import Attempt, AttemptItem, User, utcnow
@@ -51,6 +51,7 @@ def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = N
 
 
 @bp.route("/topics/<int:number>/attempts", methods=["POST"])
+@retry_on_disconnect
 @login_required
 def start(number: int):
     """Start an attempt at the topic, or resume the open one."""
@@ -107,6 +108,7 @@ def _posted_answers(attempt: Attempt) -> dict[int, list[int]]:
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@retry_on_disconnect
 @login_required
 def save(attempt_id: int):
     """Save answers: JSON from the autosave script, or the whole form when there is no JavaScript."""
@@ -176,6 +178,7 @@ def _json_answer(data) -> tuple[int, list[int], int]:
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@retry_on_disconnect
 @login_required
 def submit(attempt_id: int):
     """Submit (grade once); answers in the form are the page's final state."""

@@ -37,6 +37,7 @@ browser: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check quizapp tests bench
 	$(BIN)/ruff format --check quizapp tests bench
+	$(BIN)/bandit -ll -q -r quizapp
 
 test: setup browser lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q

@@ -166,6 +166,8 @@ def users_import_command(file: Path, out: Path | None, dry_run: bool) -> None:
 def close_expired_command() -> None:
     """Finish every attempt left open past deadline + grace (run from cron every few minutes)."""
     from .accounts import roster_uploads, slips
+    from .auth import login_throttle, sessions
+    from .certificates import lookups
 
     now = utcnow()
     with write_transaction() as session:
@@ -174,6 +176,9 @@ def close_expired_command() -> None:
         # Login slips and roster files carry personal data: gone once their time is up.
         slips.prune(session, now)
         roster_uploads.prune(session, now)
+        sessions.prune(session, now)
+        login_throttle.prune_addresses(session, now)
+        lookups.prune(session, now, current_app.config["VERIFY_KEEP_DAYS"])
     click.echo(f"Closed {closed} overdue attempt(s).")
 
 

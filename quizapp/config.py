@@ -38,13 +38,19 @@ class Defaults:
     #: Seconds after the deadline during which saves and submits are still accepted (network lag).
     QUIZ_GRACE_SECONDS = GRACE_SECONDS
 
-    # Login throttle: failures allowed per window, per account and per client address.
+    # Login throttle (auth/login_throttle.py): failures in the window before tries must wait, per
+    # account and per address+account; the wait starts at the first delay and doubles per failure.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_FIRST_DELAY_SECONDS = 15
+    LOGIN_MAX_DELAY_SECONDS = 15 * 60
+    #: A hard ceiling per address over all accounts: a ward office shares one NAT address.
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 100
     LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
     #: Certificate verification lookups allowed per address per window.
     VERIFY_MAX_PER_ADDRESS = 30
     VERIFY_WINDOW_SECONDS = 60
+    #: Days of verification counts kept per certificate (shown on its admin page), then pruned.
+    VERIFY_KEEP_DAYS = 365
 
     # Sessions: signed cookies, so app servers stay stateless. The lifetime and the CSRF token's
     # lifetime are far longer than any quiz (time limit + grace) so a slow trainee never loses a
@@ -53,9 +59,13 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False  # set True (QUIZAPP_SESSION_COOKIE_SECURE=true) behind HTTPS
+    #: None: derived from PUBLIC_URL (https -> Secure cookies and HSTS), so HTTPS needs no second switch.
+    SESSION_COOKIE_SECURE = None
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = None
+    #: Strict-Transport-Security max-age, sent when PUBLIC_URL is https.
+    HSTS_SECONDS = 365 * 24 * 3600
     #: Number of reverse proxies in front of the app (nginx = 1) whose X-Forwarded-* to trust.
     PROXY_COUNT = 0
 
@@ -80,6 +90,11 @@ class Defaults:
             "paper/translations",
         )
     )
+
+    #: Seconds to wait before the one retry of a write whose database connection dropped (db.py).
+    DB_RETRY_DELAY_SECONDS = 0.5
+    #: Retry-After of the 503 answered when the database is still unreachable.
+    DB_RETRY_AFTER_SECONDS = 5
 
     #: Rows per page in long lists.
     PAGE_SIZE = 50
@@ -109,7 +124,18 @@ def load_config(app: Flask, test_config: dict | None) -> None:
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
-    app.config["SQLALCHEMY_ENGINES"] = {"default": app.config["DATABASE_URL"]}
+    https = str(app.config["PUBLIC_URL"]).lower().startswith("https://")
+    app.config["HTTPS"] = https
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(key) is None:
+            app.config[key] = https
+    url = app.config["DATABASE_URL"]
+    engine: dict = {"url": url}
+    if not str(url).startswith("sqlite"):
+        # A server restart leaves dead connections in the pool: test each one as it is taken out,
+        # and renew them before a firewall or the server drops them silently.
+        engine |= {"pool_pre_ping": True, "pool_recycle": 1800}
+    app.config["SQLALCHEMY_ENGINES"] = {"default": engine}
 
 
 def _instance_secret(instance: Path) -> str:

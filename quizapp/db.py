@@ -16,11 +16,13 @@ loads or writes stays loaded after its commit, so the response uses it without l
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask_sqlalchemy_lite import SQLAlchemy
 from sqlalchemy import event, orm
 
@@ -94,3 +96,38 @@ def write_transaction(session: orm.Session | None = None) -> Iterator[orm.Sessio
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a database error is the connection's, not the statement's: a restart, a drop, a lock timeout.
+
+    Such an error may pass if the work is done again; the app answers what still fails with a 503
+    and Retry-After (web.py), never a 500.
+    """
+    return isinstance(exc, sa.exc.DBAPIError) and (
+        exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError)
+    )
+
+
+def retry_on_disconnect(view: Callable) -> Callable:
+    """Run a writing view a second time, once, when its database connection failed under it.
+
+    The view has sent nothing back yet, and its transaction was rolled back whole, so doing it
+    again is safe for views whose writes are idempotent or conditional (the quiz's saves carry a
+    sequence number; a submit changes an open attempt only). The pool tests connections before
+    use (pre-ping), so the second run gets a live one if the server is back.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except sa.exc.DBAPIError as exc:
+            if not is_transient(exc):
+                raise
+            current_app.logger.warning("database connection lost (%s); retrying once", type(exc.orig).__name__)
+            db.session.rollback()
+            time.sleep(float(current_app.config["DB_RETRY_DELAY_SECONDS"]))
+            return view(*args, **kwargs)
+
+    return wrapped

@@ -10,9 +10,10 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .auth import sessions
 from .db import db
 from .i18n import lazy_gettext as _l
-from .models import User
+from .models import RevokedSession, User
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -45,26 +46,40 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        """The logged-in user, with their ward, loaded once per request.
+    def load_user(login_id: str):
+        """The logged-in user, with their ward, loaded once per request — if the session still stands.
+
+        One query loads the user and tells whether this session was logged out; a session whose
+        version is older than the user's was ended by a password change, a deactivation or "log
+        out everywhere" (auth/sessions.py).
 
         Detached from the session so that a write transaction's commit does not expire it, which
         would load it a second time (autosave, submit). So only the columns and ``ward`` are at
         hand: load anything else (cohort) by id.
         """
-        if not user_id.isdigit():
+        parsed = sessions.parse_login_id(login_id)
+        sid = sessions.current_sid()
+        if parsed is None or not sid:
             return None
-        user = db.session.scalar(_user_statement(), {"user_id": int(user_id)})
-        if user is None or not user.active:
-            return None  # a deactivated account loses the sessions it already holds, too
+        row = db.session.execute(_user_statement(), {"user_id": parsed[0], "sid": sid}).first()
+        if row is None:
+            return None
+        user, revoked = row
+        if revoked is not None or user.session_version != parsed[1] or not user.active:
+            return None  # logged out, ended everywhere, or deactivated
         db.session.expunge(user)
         return user
 
 
 @cache
 def _user_statement():
-    """The logged-in user's query, built once (it runs on every request)."""
+    """The logged-in user's query, and whether the session was revoked; built once (it runs on every request)."""
     from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload
 
-    return select(User).where(User.id == bindparam("user_id")).options(joinedload(User.ward))
+    return (
+        select(User, RevokedSession.sid)
+        .outerjoin(RevokedSession, RevokedSession.sid == bindparam("sid"))
+        .where(User.id == bindparam("user_id"))
+        .options(joinedload(User.ward))
+    )

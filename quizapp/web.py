@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Flask, jsonify, render_template, request
+from flask import Blueprint, Flask, g, jsonify, render_template, request, session
 from flask_babel import format_datetime, format_decimal, get_locale
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
-from .db import db
+from .db import db, is_transient
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .learn.markdown import render_markdown
@@ -104,6 +106,29 @@ def init_app(app: Flask) -> None:
     def too_many(exc):
         return _error(429, _("Too many requests"), _("Please wait a moment and try again."))
 
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(exc):
+        # A lost connection or a restart: the client keeps what it sent and tries again later.
+        if not is_transient(exc):
+            raise exc
+        app.logger.warning("database unavailable: %s", exc.orig)
+        try:
+            db.session.rollback()
+        except DBAPIError:  # nothing to roll back on a connection that is gone
+            pass
+        if "_login_user" not in g:
+            # The page's menu asks who is logged in; with the database away, nobody is (Flask-Login
+            # would try to load the user again and fail the error page itself).
+            g._login_user = AnonymousUserMixin()
+        response = _error(
+            503,
+            _("The server is busy"),
+            _("The database could not be reached for a moment. Nothing you saved was lost; please try again shortly."),
+        )
+        response = app.make_response(response)
+        response.headers["Retry-After"] = str(int(app.config["DB_RETRY_AFTER_SECONDS"]))
+        return response
+
     @app.errorhandler(500)
     def server_error(exc):
         return _error(
@@ -114,13 +139,36 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        # Every asset is served by the app itself: no CDN, no outside fonts.
+        # Every asset is served by the app itself: no CDN, no outside fonts, no plugins.
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if app.config["HTTPS"]:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={int(app.config['HSTS_SECONDS'])}")
+        if _personal(response):
+            response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+#: The browser features quizapp never uses, switched off for every page.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()"
+
+
+def _personal(response) -> bool:
+    """Whether the response is a logged-in page or download that no cache may keep (shared ward PCs).
+
+    Static files stay cacheable; a response that chose its own caching (the service worker's
+    ``no-cache``) keeps it, unless it is a page made for a logged-in user without one.
+    """
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static") or "Cache-Control" in response.headers:
+        return False
+    # The cookie says whether someone is logged in, without loading the user (nor failing when the
+    # database is down and this is the 503 page).
+    return "_user_id" in session

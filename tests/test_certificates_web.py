@@ -173,8 +173,7 @@ def test_verify_superseded_links_the_current_one(app, client, make, hang):
     assert "Valid" in client.get(f"/verify/{new_code}?lang=en").get_data(as_text=True)
 
 
-def test_verify_is_rate_limited_per_address_and_logged(make_app, make):
-
+def test_verify_is_rate_limited_per_address_and_never_audited(make_app, make):
     app = make_app(VERIFY_MAX_PER_ADDRESS=3, VERIFY_WINDOW_SECONDS=60)
     client = app.test_client()
     statuses = [client.get("/verify/0000-0000-0000").status_code for _ in range(4)]
@@ -182,10 +181,41 @@ def test_verify_is_rate_limited_per_address_and_logged(make_app, make):
     other = client.get("/verify/0000-0000-0000", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 404
     with app.app_context(), write_transaction() as s:
-        logged = s.scalars(select(AuditLog).where(AuditLog.action == "certificate.verify")).all()
-        assert [e.detail["address"] for e in logged] == ["127.0.0.1"] * 3 + ["10.0.0.9"]
+        assert s.scalars(select(AuditLog)).all() == []  # lookups are counted per certificate, not audited
     with app.app_context():
         db.engine.dispose()
+
+
+def test_lookups_are_counted_on_the_certificate_and_keep_the_dashboard_clear(app, client, make, login, hang):
+    _, code = hang
+    admin = make.user(role=Role.ADMIN, ward=None)
+    with app.app_context(), write_transaction() as s:
+        services.revoke(s, services.find_by_code(s, code), actor_id=admin.id, reason="nhầm lớp", now=utcnow())
+    anonymous = app.test_client()
+    for _ in range(12):
+        assert anonymous.get(f"/verify/{code}").status_code == 200
+    login(admin)
+    page = client.get(f"/admin/certificates/{code}").get_data(as_text=True)
+    assert "12 lần trong 365 ngày qua" in page
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "Thu hồi giấy chứng nhận" in dashboard  # the revocation is not pushed off the dashboard
+
+
+def test_old_lookup_counts_are_pruned_by_age(app, client, runner, hang):
+    from datetime import timedelta
+
+    from quizapp.certificates import lookups
+    from quizapp.models import CertificateLookup
+
+    _, code = hang
+    client.get(f"/verify/{code}")
+    with app.app_context(), write_transaction() as s:
+        row = s.scalar(select(CertificateLookup))
+        row.day -= timedelta(days=400)
+    assert runner.invoke(args=["attempts", "close-expired"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(CertificateLookup)) is None
+        assert lookups.lookup_stats(db.session, 1).count == 0
 
 
 # --- admin pages --------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import throttle
 from ..audit import record
+from ..auth.login_throttle import forget_account
 from ..auth.passwords import generate_password, hash_password
+from ..auth.sessions import end_all
 from ..i18n import gettext as _
 from ..models import Cohort, Role, User, Ward
 
@@ -174,6 +175,7 @@ def set_active(session: Session, user: User, active: bool, actor_id: int | None,
     elif not active and user.id == actor_id:
         raise AccountError(_("You cannot deactivate or demote your own account."))
     user.active = active
+    end_all(user)  # a deactivated account's sessions end, and stay ended if it is reactivated
     record(
         session,
         "user.reactivate" if active else "user.deactivate",
@@ -190,7 +192,8 @@ def reset_password(session: Session, user: User, actor_id: int | None, reason: s
     password = generate_password()
     user.password_hash = hash_password(password, one_time=True)
     user.must_change_password = True
-    throttle.clear(session, throttle.account_key(user.username))  # a fresh password deserves fresh tries
+    end_all(user)
+    forget_account(session, user.username)  # a fresh password deserves fresh tries
     record(
         session,
         "user.password_reset",
@@ -205,7 +208,7 @@ def reset_password(session: Session, user: User, actor_id: int | None, reason: s
 
 def unlock(session: Session, user: User, actor_id: int | None) -> None:
     """Forget the failed logins that make the throttle hold ``user``'s account."""
-    throttle.clear(session, throttle.account_key(user.username))
+    forget_account(session, user.username)
     record(
         session,
         "user.unlock",
@@ -224,6 +227,7 @@ def fresh_passwords(
     for user in users:
         user.password_hash = hash_password(password := generate_password(), one_time=True)
         user.must_change_password = True
+        end_all(user)
         made.append((user, password))
     record(
         session,

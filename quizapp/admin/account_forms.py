@@ -61,6 +61,13 @@ class UnlockForm(FlaskForm):
     submit = SubmitField(_l("Unlock the account"))
 
 
+class LogoutEverywhereForm(FlaskForm):
+    """End every session of an account (a lost phone, a shared computer), with an optional reason."""
+
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=1000)])
+    submit = SubmitField(_l("Log out everywhere"))
+
+
 class RosterUploadForm(FlaskForm):
     file = FileField(_l("Roster file (.xlsx or .csv)"), validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Check the file"))

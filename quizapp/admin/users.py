@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts import users as accounts
 from ..accounts.search import matches
 from ..accounts.slips import slip_for
+from ..auth import sessions
 from ..auth.access import roles_required
 from ..auth.passwords import generate_password
 from ..auth.views import held_accounts
@@ -17,7 +18,15 @@ from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..models import Cohort, Role, User, Ward, utcnow
 from ..pagination import Page
-from .account_forms import AccountForm, DeactivateForm, NewAccountForm, ReactivateForm, ResetPasswordForm, UnlockForm
+from .account_forms import (
+    AccountForm,
+    DeactivateForm,
+    LogoutEverywhereForm,
+    NewAccountForm,
+    ReactivateForm,
+    ResetPasswordForm,
+    UnlockForm,
+)
 from .slips import keep_slips
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -164,6 +173,7 @@ def _detail(user: User, form: AccountForm | None = None, status: int = 200, **fo
         reactivate_form=forms.get("reactivate") or ReactivateForm(prefix="reactivate"),
         reset_form=forms.get("reset") or ResetPasswordForm(prefix="reset"),
         unlock_form=UnlockForm(prefix="unlock"),
+        sessions_form=forms.get("sessions") or LogoutEverywhereForm(prefix="sessions"),
     ), status
 
 
@@ -256,3 +266,17 @@ def unlock(user_id: int):
         user_id, UnlockForm(prefix="unlock"), "unlock", lambda s, u: accounts.unlock(s, u, current_user.id)
     )
     return refused or _done(_("The account has been unlocked."), user_id)
+
+
+@bp.route("/<int:user_id>/sessions", methods=["POST"])
+@roles_required(Role.ADMIN)
+def logout_everywhere(user_id: int):
+    """End every session the account holds, on every device (audited)."""
+    form = LogoutEverywhereForm(prefix="sessions")
+    _result, refused = _action(
+        user_id,
+        form,
+        "sessions",
+        lambda s, u: sessions.log_out_everywhere(s, u, current_user.id, form.reason.data or None),
+    )
+    return refused or _done(_("The account has been logged out on every device."), user_id)

@@ -47,7 +47,7 @@ def index():
     """Counts of accounts by role and the latest audit entries."""
     counts = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
     latest = db.session.scalars(
-        select(AuditLog).options(selectinload(AuditLog.actor)).order_by(AuditLog.id.desc()).limit(10)
+        log.changes_only(select(AuditLog)).options(selectinload(AuditLog.actor)).order_by(AuditLog.id.desc()).limit(10)
     ).all()
     return render_template(
         "admin/index.html", counts=counts, entries=latest, names=log.target_names(db.session, latest), log=log

@@ -17,6 +17,7 @@ from . import exports, pdf
 from .access import get_certificate_or_404
 from .delivery import file_response, print_items, wording
 from .forms import RecheckForm, ReissueForm, RevokeForm
+from .lookups import lookup_stats
 from .services import (
     CertificateError,
     RegisterFilter,
@@ -111,6 +112,7 @@ def _detail(certificate: Certificate, revoke_form: RevokeForm, reissue_form: Rei
         revoke_form=revoke_form,
         reissue_form=reissue_form,
         status_label=exports.status_label,
+        lookups=lookup_stats(db.session, certificate.id),
     ), status
 
 

@@ -8,11 +8,11 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
-from .. import audit, throttle
+from .. import throttle
 from ..db import write_transaction
 from ..i18n import gettext as _
 from ..models import Certificate, utcnow
-from . import pdf
+from . import lookups, pdf
 from .access import get_certificate_or_404
 from .admin import bp as admin_bp
 from .delivery import file_response, print_items, wording
@@ -36,8 +36,11 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def record_lookup(session: Session, code: str, certificate: Certificate | None, now: datetime) -> bool:
-    """Count and log one lookup by this address, in the caller's transaction; False when over the limit."""
+def record_lookup(session: Session, certificate: Certificate | None, now: datetime) -> bool:
+    """Count one lookup by this address, in the caller's transaction; False when over the limit.
+
+    A found certificate's verification is counted on it (lookups.py), never in the audit log.
+    """
     address = client_address()
     key = f"verify:{address}"
     config = current_app.config
@@ -45,17 +48,8 @@ def record_lookup(session: Session, code: str, certificate: Certificate | None, 
         current_app.logger.warning("certificate lookups from %s over the limit", address)
         return False
     throttle.hit(session, key, now)
-    audit.record(
-        session,
-        "certificate.verify",
-        target_type="certificate",
-        target_id=code or None,
-        detail={
-            "address": address,
-            "found": certificate is not None,
-            "status": certificate.status if certificate else None,
-        },
-    )
+    if certificate is not None:
+        lookups.count_lookup(session, certificate.id, now)
     return True
 
 
@@ -84,7 +78,7 @@ def verify(code: str):
     with write_transaction() as session:
         # Found inside the transaction that records the lookup, so it is loaded once (db.py).
         certificate = find_by_code(session, normalised)
-        allowed = record_lookup(session, normalised or code[:32], certificate, utcnow())
+        allowed = record_lookup(session, certificate, utcnow())
     if not allowed:
         abort(429)
     if certificate is None:

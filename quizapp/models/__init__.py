@@ -2,11 +2,11 @@
 
 # The review policy is a quiz rule (quiz/rules.py); it is re-exported here beside the Topic column it fills.
 from ..quiz.rules import ReviewPolicy
-from .accounts import Cohort, Role, User, Ward
+from .accounts import Cohort, KnownAddress, RevokedSession, Role, User, Ward
 from .attempts import Attempt, AttemptItem, AttemptMode, AttemptStatus
 from .audit import AuditLog
 from .base import Base, utcnow
-from .certificates import Certificate, CertificateStatus
+from .certificates import Certificate, CertificateLookup, CertificateStatus
 from .content import (
     Course,
     LessonDraft,
@@ -31,10 +31,12 @@ __all__ = [
     "AuditLog",
     "Base",
     "Certificate",
+    "CertificateLookup",
     "CertificateStatus",
     "Cohort",
     "Course",
     "ItemOptionStat",
+    "KnownAddress",
     "ItemStat",
     "LessonDraft",
     "LessonView",
@@ -45,6 +47,7 @@ __all__ = [
     "QuestionStatus",
     "QuestionVersion",
     "ReviewPolicy",
+    "RevokedSession",
     "Role",
     "RosterUpload",
     "Section",

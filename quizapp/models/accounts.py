@@ -80,6 +80,9 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: Part of every session's login id: raising it ends all of the user's sessions at once
+    #: (password change or reset, deactivation, "log out everywhere"); see auth/sessions.py.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     ward: Mapped[Ward | None] = relationship(back_populates="users")
     cohort: Mapped[Cohort | None] = relationship(back_populates="users")
@@ -89,6 +92,10 @@ class User(UserMixin, Base):
         self.search_name = fold(value)
         return value
 
+    def get_id(self) -> str:
+        """The login id kept in the session cookie: the user's id and their session version ("12.3")."""
+        return f"{self.id}.{self.session_version}"
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
@@ -96,3 +103,23 @@ class User(UserMixin, Base):
     def has_role(self, *roles: str) -> bool:
         """True when the user holds one of ``roles``."""
         return self.role in roles
+
+
+class RevokedSession(Base):
+    """A logged-out session, refused until it would have expired anyway (then pruned)."""
+
+    __tablename__ = "revoked_session"
+
+    #: The random id the session cookie carries (auth/sessions.py).
+    sid: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class KnownAddress(Base):
+    """An address a user has logged in from: the login throttle lets its right password through."""
+
+    __tablename__ = "known_address"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    address: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -49,3 +49,15 @@ class Certificate(Base):
 
     user: Mapped[User] = relationship()
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+
+class CertificateLookup(Base):
+    """How often a certificate was verified on one day (counted here, never in the audit log)."""
+
+    __tablename__ = "certificate_lookup"
+
+    certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificate.id", ondelete="CASCADE"), primary_key=True)
+    #: The UTC day; rows older than VERIFY_KEEP_DAYS are pruned by `attempts close-expired`.
+    day: Mapped[date] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -78,6 +78,19 @@ def review_allowed(policy: str, attempts_left: int) -> bool:
     return False
 
 
+def others_review_allowed(policy: str, viewer_attempts_left: int, viewer_attempt_open: bool) -> bool:
+    """Whether a viewer who sits this quiz too (a ward manager) may see the keys of someone else's attempt.
+
+    The rule: keys only where the viewer can no longer use them in a graded attempt of their own
+    — every attempt at the topic used and none open (passing does not end the attempts) — and
+    where the topic's policy would show the viewer their own keys at that point, so ``never``
+    keeps the bank's keys from everyone who sits it. Otherwise they see the score and, per
+    question, right or wrong without the options chosen (a right choice would give the key away).
+    Instructors and admins do not sit the quizzes: they always see the keys.
+    """
+    return viewer_attempts_left == 0 and not viewer_attempt_open and review_allowed(policy, viewer_attempts_left)
+
+
 @dataclass(frozen=True)
 class Score:
     """The result of a graded attempt."""

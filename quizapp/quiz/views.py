@@ -10,16 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..accounts.access import can_see_trainee
+from ..accounts.access import can_see_trainee, is_staff
 from ..course import progress_for
-from ..db import db, write_transaction
+from ..db import db, retry_on_disconnect, write_transaction
 from ..i18n import gettext as _
 from ..learn.access import get_topic_or_404
 from ..models import Attempt, AttemptItem, User, utcnow
 from . import attempts as service
 from . import fragments
 from .errors import paper_pending_message
-from .rules import accepts_writes, review_allowed, seconds_left, write_deadline
+from .rules import accepts_writes, others_review_allowed, review_allowed, seconds_left, write_deadline
 from .settle import settle_overdue
 
 bp = Blueprint("quiz", __name__)
@@ -52,6 +52,7 @@ def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = N
 
 
 @bp.route("/topics/<int:number>/attempts", methods=["POST"])
+@retry_on_disconnect
 @login_required
 def start(number: int):
     """Start an attempt at the topic, or resume the open one."""
@@ -116,6 +117,7 @@ def _posted_answers(attempt: Attempt) -> dict[int, list[int]]:
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@retry_on_disconnect
 @login_required
 def save(attempt_id: int):
     """Save answers: JSON from the autosave script, or the whole form when there is no JavaScript."""
@@ -185,6 +187,7 @@ def _json_answer(data) -> tuple[int, list[int], int]:
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@retry_on_disconnect
 @login_required
 def submit(attempt_id: int):
     """Submit (grade once); answers in the form are the page's final state."""
@@ -211,6 +214,18 @@ def submit(attempt_id: int):
     return redirect(url_for("quiz.review", attempt_id=attempt_id))
 
 
+def _shows_keys(attempt: Attempt, progress) -> bool:
+    """Whether the viewer of this review sees the right answers (quiz.rules decides, see others_review_allowed)."""
+    policy = attempt.topic.review_policy
+    if attempt.user_id == current_user.id:
+        return review_allowed(policy, progress.left)
+    if is_staff(current_user):
+        return True
+    # A ward manager: they sit this topic too, so their own standing in it decides.
+    own = next(p for p in progress_for(db.session, current_user.id) if p.topic.id == attempt.topic_id)
+    return others_review_allowed(policy, own.left, own.open_attempt is not None)
+
+
 @bp.route("/attempts/<int:attempt_id>/review")
 @login_required
 def review(attempt_id: int):
@@ -224,13 +239,12 @@ def review(attempt_id: int):
         settle_overdue(attempt.user_id)  # overdue: close it, then show its result
         attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user)
     progress = next(p for p in progress_for(db.session, attempt.user_id) if p.topic.id == attempt.topic_id)
-    is_staff = attempt.user_id != current_user.id
-    show_answers = is_staff or review_allowed(attempt.topic.review_policy, progress.left)
+    viewing_other = attempt.user_id != current_user.id
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         progress=progress,
-        show_answers=show_answers,
-        is_staff=is_staff,
+        show_answers=_shows_keys(attempt, progress),
+        is_staff=viewing_other,
         form=FlaskForm(),
     )

@@ -1,0 +1,77 @@
+"""Revocable sessions on top of signed cookies.
+
+A session cookie carries two things the server can take back:
+
+* the login id ``"<user id>.<session version>"`` (``User.get_id``). Raising the user's
+  ``session_version`` (:func:`end_all`) makes every cookie issued before it fail: a password
+  change or reset, a deactivation and "log out everywhere" do this;
+* a random session id (``sid``). Logging out stores it in ``revoked_session`` until the cookie
+  would have expired anyway, so a copy of the cookie taken before the logout fails too, while the
+  user's other devices stay logged in.
+
+The user loader checks both in the one query that loads the user (extensions.py).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import session as cookie_session
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from ..audit import record
+from ..models import RevokedSession, User
+
+#: The cookie key holding the session id.
+SID_KEY = "_sid"
+
+
+def parse_login_id(login_id: str) -> tuple[int, int] | None:
+    """``"12.3"`` -> (12, 3); None for anything else (cookies from before versions, tampering)."""
+    user_id, dot, version = login_id.partition(".")
+    if not dot or not user_id.isascii() or not user_id.isdigit() or not version.isascii() or not version.isdigit():
+        return None
+    return int(user_id), int(version)
+
+
+def start() -> None:
+    """Give the session being logged in a fresh random id (call next to ``login_user``)."""
+    cookie_session[SID_KEY] = secrets.token_urlsafe(24)
+
+
+def current_sid() -> str:
+    """The session id of the request's cookie ("" when it has none)."""
+    sid = cookie_session.get(SID_KEY)
+    return sid if isinstance(sid, str) else ""
+
+
+def revoke(session: Session, sid: str, now: datetime, lifetime: timedelta) -> None:
+    """Refuse the session ``sid`` from now on (until ``lifetime`` has passed: it expires then anyway)."""
+    if sid and session.get(RevokedSession, sid) is None:
+        session.add(RevokedSession(sid=sid, expires_at=now + lifetime))
+
+
+def end_all(user: User) -> None:
+    """End every session ``user`` holds (inside the caller's write transaction)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def log_out_everywhere(session: Session, user: User, actor_id: int | None, reason: str | None = None) -> None:
+    """End all of ``user``'s sessions on request (their own or an admin's), audited."""
+    end_all(user)
+    record(
+        session,
+        "user.logout_everywhere",
+        actor_id=actor_id,
+        target_type="user",
+        target_id=user.id,
+        reason=reason,
+        detail={"username": user.username},
+    )
+
+
+def prune(session: Session, now: datetime) -> int:
+    """Forget revoked sessions whose cookies have expired anyway (the cron command)."""
+    return session.execute(delete(RevokedSession).where(RevokedSession.expires_at < now)).rowcount

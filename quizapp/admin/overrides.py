@@ -52,8 +52,9 @@ def override(user_id: int):
     if request.method == "GET":
         form.max_score.data = topics[0].questions_per_attempt if topics else None
     if form.validate_on_submit():
-        topic = db.session.get(Topic, form.topic.data)
-        if topic is None or not topic.active:
+        # One of the listed topics: a missing or out-of-range id (even past 64 bits) is a 404, not a query.
+        topic = next((t for t in topics if t.id == form.topic.data), None)
+        if topic is None:
             abort(404)
         try:
             with write_transaction() as session:

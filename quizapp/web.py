@@ -13,6 +13,7 @@ from .db import db
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .learn.markdown import render_markdown
+from .pagination import link_args
 from .quiz.rules import grade10
 
 bp = Blueprint("web", __name__)
@@ -74,6 +75,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["grade10"] = grade10
+    app.jinja_env.globals["link_args"] = link_args
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

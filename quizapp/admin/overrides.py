@@ -16,7 +16,7 @@ from ..course import active_topics
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..models import Role, Topic, User, utcnow
+from ..models import Role, User, utcnow
 from ..quiz import overrides as service
 from .fields import IntField
 

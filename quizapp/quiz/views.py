@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import params
 from ..accounts.access import can_see_trainee
 from ..course import progress_for
 from ..db import db, write_transaction
@@ -22,6 +23,9 @@ from .rules import accepts_writes, review_allowed, seconds_left, write_deadline
 from .settle import settle_overdue
 
 bp = Blueprint("quiz", __name__)
+
+#: Bounds of an autosave body: no paper has more questions, no question more options.
+MAX_POSITION, MAX_OPTIONS = 1000, 100
 
 
 def _grace() -> int:
@@ -158,20 +162,16 @@ def save_form(attempt_id: int):
 
 
 def _json_answer(data) -> tuple[int, list[int], int]:
-    """Validate the autosave body ``{"position": 3, "selected": [1], "seq": 17}``."""
+    """Validate the autosave body ``{"position": 3, "selected": [1], "seq": 17}``, every number bounded."""
     try:
-        position, selected, seq = data["position"], data["selected"], data["seq"]
-        if not (
-            isinstance(position, int)
-            and isinstance(seq, int)
-            and isinstance(selected, list)
-            and all(isinstance(s, int) and not isinstance(s, bool) for s in selected)
-        ):
+        position = params.json_int(data["position"], 1, MAX_POSITION)
+        seq = params.json_int(data["seq"], 1, params.MAX_ID)
+        selected = data["selected"]
+        if not isinstance(selected, list) or len(selected) > MAX_OPTIONS:
             raise TypeError
-    except (TypeError, KeyError):
+        selected = [params.json_int(s, 0, MAX_OPTIONS) for s in selected]
+    except (TypeError, KeyError, ValueError):
         raise service.InvalidAnswer(_("The answer could not be read.")) from None
-    if seq < 1 or seq > 2**31:
-        raise service.InvalidAnswer(_("The answer could not be read."))
     return position, selected, seq
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, jsonify, render_template, request
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from werkzeug.exceptions import BadRequest
 
 from .db import db
 from .i18n import gettext as _
@@ -56,6 +57,13 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
+def _size(limit: int) -> str:
+    """A byte limit as people say it: "4 MB", "4 KB"."""
+    if limit >= 1024 * 1024:
+        return f"{limit // (1024 * 1024)} MB"
+    return f"{max(1, limit // 1024)} KB"
+
+
 def _error(status: int, title: str, message: str):
     if request.accept_mimetypes.best == "application/json" or request.is_json:
         return jsonify(ok=False, error=message), status
@@ -90,7 +98,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(exc):
-        return _error(400, _("Bad request"), _("The request could not be understood."))
+        # A view's own description (params.py names the parameter) says more than the generic one.
+        custom = exc.description if exc.description != BadRequest.description else None
+        return _error(400, _("Bad request"), custom or _("The request could not be understood."))
 
     @app.errorhandler(403)
     def forbidden(exc):
@@ -99,6 +109,19 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(exc):
         return _error(404, _("Page not found"), _("There is no such page, or it is not yours to see."))
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+        return _error(
+            413,
+            _("Too much data sent"),
+            _(
+                "The data sent is larger than this page accepts (%(size)s). "
+                "For a roster or a question file, split it into smaller files and send them one by one.",
+                size=_size(limit),
+            ),
+        )
 
     @app.errorhandler(429)
     def too_many(exc):

@@ -114,7 +114,11 @@ def _posted_answers(attempt: Attempt) -> dict[int, list[int]]:
 @login_required
 def save(attempt_id: int):
     """Save answers: JSON from the autosave script, or the whole form when there is no JavaScript."""
-    return save_json(attempt_id) if request.is_json else save_form(attempt_id)
+    if request.is_json:
+        # One answer is tiny: refuse a large body (413) before reading it, not after parsing it.
+        request.max_content_length = current_app.config["AUTOSAVE_MAX_BYTES"]
+        return save_json(attempt_id)
+    return save_form(attempt_id)
 
 
 def save_json(attempt_id: int):

@@ -3,7 +3,8 @@
 Every export (reports, certificate register, administration) goes through here, so the rules
 hold everywhere: CSV starts with a UTF-8 byte-order mark so Excel opens Vietnamese text
 correctly; text that a spreadsheet would run as a formula (=, +, -, @, or a tab or CR before
-one) is neutralised in both formats, headings and headers included (a class name is a title); downloads are never kept by a shared cache (they carry personal data).
+one) is neutralised in both formats, headings and headers included (a class name is a title);
+downloads are never kept by a shared cache (they carry personal data).
 """
 
 from __future__ import annotations

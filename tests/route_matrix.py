@@ -97,7 +97,7 @@ MATRIX = [
     R("POST", "/admin/classes/<int:cohort_id>/move",             L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/topics/<int:number>/settings",             L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/topics/<int:number>/settings/restore",     L, 403, 403, 403, 403, 403, 400),
-    R("POST", "/admin/trainees/<int:user_id>/override",          L, 403, 403, 403, 403, 403, 404),
+    R("POST", "/admin/trainees/<int:user_id>/override",          L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/users/<int:user_id>",                      L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/users/<int:user_id>/deactivate",           L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/users/<int:user_id>/password",             L, 403, 403, 403, 403, 403, 400),

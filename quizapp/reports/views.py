@@ -62,7 +62,7 @@ def overview():
             _("Results by ward and topic"), "bao-cao-tong-hop", f, cohorts, [tables.overview_table(data)], fmt
         )
     sort = params.args().str("sort", "position", max_length=40)
-    descending = request.args.get("dir") == "desc"
+    descending = params.args().choice("dir", ("asc", "desc")) == "desc"
     return render_template(
         "reports/overview.html",
         data=data,

@@ -152,3 +152,12 @@ def test_a_ward_managers_redirect_carries_only_the_filter(app, make):
     login(client, make.user(role=Role.WARD_MANAGER).username)
     response = client.get("/reports", query_string={"cohort": "3", "code": "ham-rong", "endpoint": "x", "_anchor": "y"})
     assert response.status_code == 302 and response.location == "/reports/wards/dong-ve?cohort=3"
+
+
+@pytest.mark.parametrize("number", ["٣", "²", "1" * 11, str(2**31), str(2**64)])
+def test_int_path_values_are_ascii_and_bounded(app, make, number):
+    make.topic(number=1)
+    client = app.test_client()
+    login(client, make.user().username)
+    assert client.get(f"/topics/{number}").status_code == 404
+    assert client.get("/topics/1").status_code == 200

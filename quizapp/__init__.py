@@ -19,10 +19,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    from . import db, extensions
+    from . import db, extensions, params
 
     db.init_app(app)
     extensions.init_app(app)
+    params.init_app(app)  # the bounded <int:> converter, before any rule uses it
 
     # Every area keeps its blueprint in views.py; the package __init__ files import nothing.
     from .admin.views import bp as admin_bp

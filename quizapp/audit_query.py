@@ -20,6 +20,7 @@ from .exports import Table
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .models import AuditLog, Certificate, Cohort, Course, Question, Topic, User
+from .params import Params, to_int
 from .reports.filters import ReportFilter, parse_filter
 
 #: Names of the actions in the UI language; an action missing here is shown as its code.
@@ -109,12 +110,13 @@ class AuditFilter:
 def parse_audit_filter(args: Mapping[str, str]) -> AuditFilter:
     """Read the filter from the query string; dates as the reports read them (bad ones ignored)."""
     days = parse_filter(args)
-    actor = args.get("actor", "").strip()
+    p = Params(args)
+    actor = p.str("actor", max_length=12)
     return AuditFilter(
-        actor=actor if actor == SYSTEM or actor.isdigit() else "",
-        action=args.get("action", "").strip()[:60],
-        target_type=args.get("type", "").strip()[:40],
-        target=" ".join(args.get("object", "").split())[:100],
+        actor=actor if actor == SYSTEM or to_int(actor, 0) is not None else "",
+        action=p.str("action", max_length=60),
+        target_type=p.str("type", max_length=40),
+        target=" ".join(p.str("object", max_length=100).split()),
         date_from=days.date_from,
         date_to=days.date_to,
     )
@@ -184,7 +186,7 @@ def target_names(session: Session, entries: Iterable[AuditLog]) -> dict[tuple[st
         if e.target_type and e.target_id:
             wanted[e.target_type].add(e.target_id)
     names: dict[tuple[str, str], str] = {}
-    ids = {k: [int(v) for v in vs if v.isdigit()] for k, vs in wanted.items()}
+    ids = {k: [n for n in map(to_int, vs) if n is not None] for k, vs in wanted.items()}
     if ids.get("user"):
         for uid, full_name, username in session.execute(
             select(User.id, User.full_name, User.username).where(User.id.in_(ids["user"]))

@@ -95,6 +95,11 @@ class Defaults:
     DB_RETRY_DELAY_SECONDS = 0.5
     #: Retry-After of the 503 answered when the database is still unreachable.
     DB_RETRY_AFTER_SECONDS = 5
+    #: Largest request body accepted (413 beyond): uploads (rosters, question files) are at most
+    #: 2 MB, so 4 MB leaves room for the multipart wrapping and the form's other fields.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    #: Largest autosave body: one answer is a few dozen bytes of JSON.
+    AUTOSAVE_MAX_BYTES = 4 * 1024
 
     #: Rows per page in long lists.
     PAGE_SIZE = 50

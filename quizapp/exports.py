@@ -2,8 +2,9 @@
 
 Every export (reports, certificate register, administration) goes through here, so the rules
 hold everywhere: CSV starts with a UTF-8 byte-order mark so Excel opens Vietnamese text
-correctly; text that a spreadsheet would run as a formula (=, +, -, @) is neutralised in both
-formats; downloads are never kept by a shared cache (they carry personal data).
+correctly; text that a spreadsheet would run as a formula (=, +, -, @, or a tab or CR before
+one) is neutralised in both formats, headings and headers included (a class name is a title);
+downloads are never kept by a shared cache (they carry personal data).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from openpyxl.styles import Font
 from .i18n import gettext as _
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@")
+#: What a spreadsheet may read as the start of a formula; Excel skips a leading tab or CR first.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -45,8 +47,11 @@ class Export:
     tables: list[Table]
 
 
-def _text_cell(ws, value: str) -> WriteOnlyCell:
+def _text_cell(ws, value: str, font: Font | None = None) -> WriteOnlyCell:
+    """A cell that holds ``value`` as text, whatever it starts with."""
     cell = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        cell.font = font
     if value.startswith(FORMULA_STARTS):
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
         cell.quotePrefix = True  # and Excel would re-read "+..", "-..", "@.." as one on edit
@@ -61,19 +66,12 @@ def to_xlsx(export: Export) -> bytes:
         ws = wb.create_sheet(title=table.title[:31])
         for index, width in table.widths.items():
             ws.column_dimensions[chr(ord("A") + index)].width = width
-        heading = WriteOnlyCell(ws, value=export.report)
-        heading.font = title_font
-        ws.append([heading])
+        ws.append([_text_cell(ws, str(export.report), title_font)])
         if export.filter_text:
-            ws.append([_("Filter: %(filter)s", filter=export.filter_text)])
-        ws.append([_("Made at: %(time)s (Vietnam time)", time=export.made_at)])
+            ws.append([_text_cell(ws, _("Filter: %(filter)s", filter=export.filter_text))])
+        ws.append([_text_cell(ws, _("Made at: %(time)s (Vietnam time)", time=export.made_at))])
         ws.append([])
-        header_cells = []
-        for header in table.headers:
-            cell = WriteOnlyCell(ws, value=header)
-            cell.font = bold
-            header_cells.append(cell)
-        ws.append(header_cells)
+        ws.append([_text_cell(ws, str(header), bold) for header in table.headers])
         for row in table.rows:
             ws.append([_text_cell(ws, v) if isinstance(v, str) else v for v in row])
     buffer = io.BytesIO()
@@ -91,7 +89,7 @@ def to_csv(table: Table) -> bytes:
     """The table as CSV (header row, then data), UTF-8 with a byte-order mark."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.headers)
+    writer.writerow([_csv_value(h) for h in table.headers])
     for row in table.rows:
         writer.writerow([_csv_value(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+
+from . import params
 
 
 @dataclass
@@ -41,3 +45,14 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.number < self.pages
+
+
+#: url_for's own keywords: a query argument of these names must never reach it.
+_URL_FOR_KEYWORDS = {"endpoint", "values"}
+
+
+def link_args(keep: Iterable[str], **changes) -> dict[str, Any]:
+    """Arguments for a link to the current page: its path values, the query arguments named in
+    ``keep`` (one-line text) and ``changes``. Nothing else of the query string is carried."""
+    names = [n for n in keep if not n.startswith("_") and n not in _URL_FOR_KEYWORDS]
+    return {**params.args().keep(names), **(request.view_args or {}), **changes}

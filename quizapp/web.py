@@ -10,11 +10,13 @@ from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import BadRequest
 
 from .db import db, is_transient
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .learn.markdown import render_markdown
+from .pagination import link_args
 from .paper.codes import display as paper_code_display
 from .quiz.rules import grade10
 
@@ -58,6 +60,13 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
+def _size(limit: int) -> str:
+    """A byte limit as people say it: "4 MB", "4 KB"."""
+    if limit >= 1024 * 1024:
+        return f"{limit // (1024 * 1024)} MB"
+    return f"{max(1, limit // 1024)} KB"
+
+
 def _error(status: int, title: str, message: str):
     if request.accept_mimetypes.best == "application/json" or request.is_json:
         return jsonify(ok=False, error=message), status
@@ -78,6 +87,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["grade10"] = grade10
+    app.jinja_env.globals["link_args"] = link_args
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -92,7 +102,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(exc):
-        return _error(400, _("Bad request"), _("The request could not be understood."))
+        # A view's own description (params.py names the parameter) says more than the generic one.
+        custom = exc.description if exc.description != BadRequest.description else None
+        return _error(400, _("Bad request"), custom or _("The request could not be understood."))
 
     @app.errorhandler(403)
     def forbidden(exc):
@@ -101,6 +113,19 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(exc):
         return _error(404, _("Page not found"), _("There is no such page, or it is not yours to see."))
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+        return _error(
+            413,
+            _("Too much data sent"),
+            _(
+                "The data sent is larger than this page accepts (%(size)s). "
+                "For a roster or a question file, split it into smaller files and send them one by one.",
+                size=_size(limit),
+            ),
+        )
 
     @app.errorhandler(429)
     def too_many(exc):

@@ -180,7 +180,13 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         ) from exc
     sample = text[:2000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:  # a cell past the csv module's 128 KB limit, a NUL byte
+        raise RosterError(
+            _("The CSV file cannot be read at line %(line)d: a cell is far too long or broken.", line=reader.line_num)
+        ) from exc
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:

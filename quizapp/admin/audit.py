@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from .. import audit_query as log
-from .. import exports
+from .. import exports, params
 from ..auth.access import roles_required
 from ..db import db
 from ..i18n import gettext as _
@@ -42,8 +42,8 @@ def index():
     f = log.parse_audit_filter(request.args)
     actors, actions, kinds = log.choices(db.session)
     query = log.audit_query(f)
-    fmt = request.args.get("format")
-    if fmt in exports.FORMATS:
+    fmt = params.args().choice("format", exports.FORMATS)
+    if fmt:
         entries = list(db.session.scalars(query))
         table = log.audit_table(entries, log.target_names(db.session, entries), local_datetime)
         now = utcnow()
@@ -51,7 +51,7 @@ def index():
             _("Audit log"), _describe(f, actors), local_datetime(now), f"nhat-ky-thay-doi-{now:%Y%m%d}", [table]
         )
         return exports.response(export, fmt)
-    page = Page.of(db.session, query, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    page = Page.of(db.session, query, params.args().int("page", 1), current_app.config["PAGE_SIZE"])
     return render_template(
         "admin/audit.html",
         page=page,

@@ -10,7 +10,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from .. import exports
+from .. import exports, params
 from ..accounts import cohorts as service
 from ..auth.access import roles_required
 from ..db import db, write_transaction
@@ -93,8 +93,8 @@ def _detail(cohort: Cohort, form: CohortForm, move: MoveForm, status: int = 200)
 def detail(cohort_id: int):
     """One class: rename it, set its study dates, and see and move its members (XLSX/CSV list)."""
     cohort = get_cohort_or_404(cohort_id)
-    fmt = request.args.get("format")
-    if request.method == "GET" and fmt in exports.FORMATS:
+    fmt = params.args().choice("format", exports.FORMATS)
+    if request.method == "GET" and fmt:
         now = utcnow()
         export = exports.Export(
             cohort.name,

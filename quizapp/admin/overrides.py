@@ -16,7 +16,7 @@ from ..course import active_topics
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..models import Role, Topic, User, utcnow
+from ..models import Role, User, utcnow
 from ..quiz import overrides as service
 from .fields import IntField
 
@@ -51,10 +51,14 @@ def override(user_id: int):
     form.topic.choices = [SelectChoice(t.id, _("Topic %(n)d", n=t.number) + ": " + t.title) for t in topics]
     if request.method == "GET":
         form.max_score.data = topics[0].questions_per_attempt if topics else None
-    if form.validate_on_submit():
-        topic = db.session.get(Topic, form.topic.data)
-        if topic is None or not topic.active:
-            abort(404)
+    # One of the listed topics: a missing or out-of-range id (even past 64 bits) is never a query.
+    topic = next((t for t in topics if t.id == form.topic.data), None)
+    valid = form.validate_on_submit()
+    if valid and topic is None:
+        if form.topic.data is not None:
+            abort(404)  # no such active topic
+        form.topic.errors = [*form.topic.errors, _("Choose a topic.")]
+    elif valid:
         try:
             with write_transaction() as session:
                 attempt = service.record_override(

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import params
 from ..accounts import users as accounts
 from ..accounts.search import matches
 from ..accounts.slips import slip_for
@@ -41,6 +42,8 @@ SORTS = {
     "created": (User.created_at,),
 }
 STATUSES = ("active", "inactive", "never")
+#: The list's query arguments; its sort links and pager carry these and only these.
+FILTERS = ("q", "role", "ward", "cohort", "status", "sort", "order")
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -71,8 +74,8 @@ def _fields(form: AccountForm) -> accounts.AccountFields:
 @roles_required(Role.ADMIN)
 def index():
     """Every account: search ignoring tone marks and case, filters, sorting, pages and a count."""
-    args = request.args
-    f = {k: args.get(k, "").strip() for k in ("q", "role", "ward", "cohort", "status", "sort", "order")}
+    p = params.args()
+    f = {k: p.str(k, max_length=100) for k in FILTERS}
     query = select(User).outerjoin(Ward, User.ward_id == Ward.id).outerjoin(Cohort, User.cohort_id == Cohort.id)
     query = query.options(selectinload(User.ward), selectinload(User.cohort))
     if f["q"]:
@@ -81,8 +84,8 @@ def index():
         query = query.where(User.role == f["role"])
     if f["ward"]:
         query = query.where(Ward.code == f["ward"])
-    if f["cohort"].isdigit():
-        query = query.where(User.cohort_id == int(f["cohort"]))
+    if (cohort_id := p.int("cohort")) is not None:
+        query = query.where(User.cohort_id == cohort_id)
     if f["status"] == "active":
         query = query.where(User.active.is_(True))
     elif f["status"] == "inactive":
@@ -94,7 +97,7 @@ def index():
     if f["order"] == "desc":
         columns = tuple(c.desc() for c in columns)
     query = query.order_by(*columns, User.search_name, User.id)
-    page = Page.of(db.session, query, args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    page = Page.of(db.session, query, p.int("page", 1), current_app.config["PAGE_SIZE"])
     return render_template(
         "admin/users.html",
         page=page,
@@ -105,6 +108,7 @@ def index():
         cohorts=db.session.scalars(select(Cohort).order_by(Cohort.starts_on, Cohort.name)).all(),
         roles=list(Role),
         statuses=STATUSES,
+        filters=FILTERS,
     )
 
 

@@ -14,6 +14,7 @@ from ..audit import record
 from ..db import db, write_transaction
 from ..i18n import gettext as _
 from ..models import User, utcnow
+from ..params import local_path
 from . import login_throttle, sessions
 from .forms import LoginForm, PasswordChangeForm
 from .passwords import hash_password, verify_password, weak_reason
@@ -25,8 +26,9 @@ _DUMMY_HASH = hash_password("not-a-real-password")
 
 
 def safe_next(target: str | None) -> str | None:
-    """Accept only a local path as a post-login redirect (no scheme, host or '//')."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Accept only a local path as a post-login redirect (no scheme, host, '//' or CR/LF)."""
+    target = local_path(target)
+    if target is None:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None

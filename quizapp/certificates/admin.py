@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import exports as export_writer
+from .. import params
 from ..auth.access import roles_required
 from ..db import db, write_transaction
 from ..i18n import gettext as _
@@ -40,11 +41,8 @@ def get_ward_or_404(ward_code: str) -> Ward:
 
 def register_filter() -> RegisterFilter:
     """The register's filters from the query string (unknown values are ignored)."""
-    return RegisterFilter(
-        ward=request.args.get("ward", ""),
-        cohort_id=request.args.get("cohort", type=int),
-        status=request.args.get("status", ""),
-    )
+    p = params.args()
+    return RegisterFilter(ward=p.str("ward", max_length=60), cohort_id=p.int("cohort"), status=p.str("status"))
 
 
 @bp.route("")
@@ -53,13 +51,13 @@ def register():
     """The register of issued certificates, filtered by ward, class and status; CSV/XLSX export."""
     f = register_filter()
     query = register_query(f)
-    fmt = request.args.get("format")
-    if fmt in export_writer.FORMATS:
+    fmt = params.args().choice("format", export_writer.FORMATS)
+    if fmt:
         certificates = list(db.session.scalars(query).unique())
         stem = "so-cap-chung-nhan" + (f"-{f.ward}" if f.ward else "")
         made = local_datetime(utcnow(), "dd/MM/yyyy HH:mm")
         return export_writer.response(exports.register_export(certificates, "", made, stem), fmt)
-    page = Page.of(db.session, query, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    page = Page.of(db.session, query, params.args().int("page", 1), current_app.config["PAGE_SIZE"])
     wards = list(db.session.scalars(select(Ward).order_by(Ward.position)))
     ward = next((w for w in wards if w.code == f.ward), None)
     return render_template(

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
-from .. import throttle
+from .. import params, throttle
 from ..db import write_transaction
 from ..i18n import gettext as _
 from ..models import Certificate, utcnow
@@ -56,7 +56,7 @@ def record_lookup(session: Session, certificate: Certificate | None, now: dateti
 @bp.route("/verify")
 def verify_form():
     """A form to type a code; a typed code goes to its page, however it was spelled."""
-    typed = request.args.get("code", "").strip()
+    typed = params.args().str("code", max_length=60)
     if typed:
         code = normalise_code(typed)
         if code:

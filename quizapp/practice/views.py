@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from .. import params
 from ..db import db, write_transaction
 from ..learn.access import get_topic_or_404
 from ..models import PracticeItem, PracticeSet, utcnow
@@ -96,7 +97,7 @@ def question(set_id: int):
 @login_required
 def answer(set_id: int):
     """Mark the posted answer, then show the feedback on it."""
-    position = request.form.get("position", type=int)
+    position = params.to_int(request.form.get("position", ""), 1, 1000)
     try:
         display = [int(v) for v in request.form.getlist("choice")]
     except ValueError:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import params
 from ..accounts.access import can_see_trainee, is_staff
 from ..course import progress_for
 from ..db import db, retry_on_disconnect, write_transaction
@@ -23,6 +24,9 @@ from .rules import accepts_writes, others_review_allowed, review_allowed, second
 from .settle import settle_overdue
 
 bp = Blueprint("quiz", __name__)
+
+#: Bounds of an autosave body: no paper has more questions, no question more options.
+MAX_POSITION, MAX_OPTIONS = 1000, 100
 
 
 def _grace() -> int:
@@ -121,7 +125,11 @@ def _posted_answers(attempt: Attempt) -> dict[int, list[int]]:
 @login_required
 def save(attempt_id: int):
     """Save answers: JSON from the autosave script, or the whole form when there is no JavaScript."""
-    return save_json(attempt_id) if request.is_json else save_form(attempt_id)
+    if request.is_json:
+        # One answer is tiny: refuse a large body (413) before reading it, not after parsing it.
+        request.max_content_length = current_app.config["AUTOSAVE_MAX_BYTES"]
+        return save_json(attempt_id)
+    return save_form(attempt_id)
 
 
 def save_json(attempt_id: int):
@@ -169,20 +177,16 @@ def save_form(attempt_id: int):
 
 
 def _json_answer(data) -> tuple[int, list[int], int]:
-    """Validate the autosave body ``{"position": 3, "selected": [1], "seq": 17}``."""
+    """Validate the autosave body ``{"position": 3, "selected": [1], "seq": 17}``, every number bounded."""
     try:
-        position, selected, seq = data["position"], data["selected"], data["seq"]
-        if not (
-            isinstance(position, int)
-            and isinstance(seq, int)
-            and isinstance(selected, list)
-            and all(isinstance(s, int) and not isinstance(s, bool) for s in selected)
-        ):
+        position = params.json_int(data["position"], 1, MAX_POSITION)
+        seq = params.json_int(data["seq"], 1, params.MAX_ID)
+        selected = data["selected"]
+        if not isinstance(selected, list) or len(selected) > MAX_OPTIONS:
             raise TypeError
-    except (TypeError, KeyError):
+        selected = [params.json_int(s, 0, MAX_OPTIONS) for s in selected]
+    except (TypeError, KeyError, ValueError):
         raise service.InvalidAnswer(_("The answer could not be read.")) from None
-    if seq < 1 or seq > 2**31:
-        raise service.InvalidAnswer(_("The answer could not be read."))
     return position, selected, seq
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from werkzeug.datastructures import MultiDict
-
+from ..params import Params
 from ..timezone import day_start_utc
 
 
@@ -41,17 +41,10 @@ class ReportFilter:
         return bool(self.cohort_id or self.date_from or self.date_to)
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None  # a mistyped date is ignored rather than failing the page
-
-
-def parse_filter(args: MultiDict) -> ReportFilter:
+def parse_filter(args: Mapping[str, str]) -> ReportFilter:
     """Read ``cohort``, ``from`` and ``to`` (ISO dates) from the query string; bad values are ignored."""
-    cohort = args.get("cohort", "")
-    start, end = _date(args.get("from")), _date(args.get("to"))
+    p = Params(args)
+    start, end = p.date("from"), p.date("to")
     if start and end and start > end:
         start, end = end, start
-    return ReportFilter(cohort_id=int(cohort) if cohort.isdigit() else None, date_from=start, date_to=end)
+    return ReportFilter(cohort_id=p.int("cohort"), date_from=start, date_to=end)

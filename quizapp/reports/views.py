@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 from slugify import slugify
 
-from .. import exports
+from .. import exports, params
 from ..accounts.access import is_staff
 from ..auth.access import roles_required
 from ..db import db
@@ -28,8 +28,7 @@ REPORT_ROLES = (Role.INSTRUCTOR, Role.ADMIN, Role.WARD_MANAGER)
 
 
 def _format() -> str | None:
-    fmt = request.args.get("format")
-    return fmt if fmt in ("xlsx", "csv") else None
+    return params.args().choice("format", exports.FORMATS)
 
 
 def _export(report: str, name: str, f, cohorts, report_tables, fmt: str):
@@ -45,8 +44,7 @@ def _export(report: str, name: str, f, cohorts, report_tables, fmt: str):
 
 
 def _page() -> int:
-    page = request.args.get("page", "1")
-    return max(1, int(page)) if page.isdigit() else 1
+    return params.args().int("page", 1)
 
 
 @bp.route("")
@@ -54,7 +52,8 @@ def _page() -> int:
 def overview():
     """The ward x topic matrix with totals and a chart; ward managers go to their own ward."""
     if not is_staff(current_user):
-        return redirect(url_for(".ward", code=own_ward_code(current_user), **request.args))
+        # Only the filter travels: the query string never becomes url_for's own keywords.
+        return redirect(url_for(".ward", code=own_ward_code(current_user), **parse_filter(request.args).query_args()))
     f = parse_filter(request.args)
     data = queries.overview(db.session, f)
     cohorts = queries.cohorts(db.session)
@@ -62,8 +61,8 @@ def overview():
         return _export(
             _("Results by ward and topic"), "bao-cao-tong-hop", f, cohorts, [tables.overview_table(data)], fmt
         )
-    sort = request.args.get("sort", "position")
-    descending = request.args.get("dir") == "desc"
+    sort = params.args().str("sort", "position", max_length=40)
+    descending = params.args().choice("dir", ("asc", "desc")) == "desc"
     return render_template(
         "reports/overview.html",
         data=data,
@@ -89,8 +88,7 @@ def ward(code: str):
     cohorts = queries.cohorts(db.session)
     summary = queries.ward_summaries(db.session, f, len(topics), ward.id).get(ward.id, (0, 0, 0))
     row = queries.fill_row(queries.WardRow(ward), summary, queries.ward_topic_cells(db.session, f, ward.id), topics)
-    state = request.args.get("state", "all")
-    state = state if state in queries.TRAINEE_STATES else "all"
+    state = params.args().choice("state", queries.TRAINEE_STATES, "all")
     if fmt := _format():
         everyone, _total = queries.ward_trainees(db.session, f, ward, len(topics), state)
         return _export(
@@ -156,8 +154,7 @@ def topic(number: int):
     f = parse_filter(request.args)
     cohorts = queries.cohorts(db.session)
     items = item_queries.item_analysis(db.session, topic, f)
-    sort = request.args.get("sort", "discrimination")
-    sort = sort if sort in ITEM_SORTS else "discrimination"
+    sort = params.args().choice("sort", ITEM_SORTS, "discrimination")
     items = sort_items(items, sort)
     if fmt := _format():
         return _export(

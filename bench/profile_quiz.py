@@ -17,15 +17,25 @@ import os
 import pstats
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from common import add_trainees
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+@dataclass
+class Cost:
+    """One request's SQL statements and Python function calls."""
+
+    statements: list[str]
+    calls: int
 
 
 class StatementLog:
@@ -36,25 +46,39 @@ class StatementLog:
 
         self.on = False
         self.statements: list[str] = []
+        #: Seconds the SQLite write lock was held (BEGIN IMMEDIATE to COMMIT or ROLLBACK), always on.
+        self.locked, self._since = 0.0, None
         # SQLite's BEGIN goes through the cursor (db.py issues it), so it is counted there.
         event.listen(engine, "before_cursor_execute", self._record)
         event.listen(engine, "commit", self._commit)
+        event.listen(engine, "rollback", self._release)
 
     def _record(self, conn, cursor, statement, parameters, context, executemany):
+        if statement == "BEGIN IMMEDIATE":
+            self._since = time.perf_counter()
         if self.on:
             self.statements.append(" ".join(statement.split())[:160])
 
+    def _release(self, conn):
+        if self._since is not None:
+            self.locked += time.perf_counter() - self._since
+            self._since = None
+
     def _commit(self, conn):
+        self._release(conn)
         if self.on:
             self.statements.append("COMMIT")
 
     def measure(self, call):
+        """Run one request; return its response and what it cost: SQL statements and Python calls."""
         self.statements, self.on = [], True
+        profiler = cProfile.Profile()
         try:
-            response = call()
+            response = profiler.runcall(call)
         finally:
             self.on = False
-        return response, list(self.statements)
+        # Python function calls: a count, steady however busy the machine is (CPU time is not).
+        return response, Cost(list(self.statements), pstats.Stats(profiler).total_calls)
 
 
 def build(folder: Path, trainees: int):
@@ -85,26 +109,33 @@ def start(client, topic: int) -> int:
     return int(re.search(r"/attempts/(\d+)$", response.location).group(1))
 
 
-def show(name: str, statements: list[str], seconds: float, list_them: bool) -> None:
-    print(f"{name:34} {len(statements):3d} SQL statements  {seconds * 1000:7.2f} ms CPU/request")
+def show(name: str, cost: Cost, timer: Timer, list_them: bool) -> None:
+    print(
+        f"{name:34} {len(cost.statements):3d} {cost.calls:6d} {timer.seconds / timer.calls * 1000:7.2f}"
+        f" {statistics.median(timer.samples) * 1000:7.2f} {timer.locked / timer.calls * 1000:7.2f}"
+    )
     if list_them:
-        for s in statements:
+        for s in cost.statements:
             print(f"      {s}")
 
 
 class Timer:
-    """Accumulates the wall time of timed calls, optionally under cProfile."""
+    """Accumulates the CPU time of timed calls and the write lock they held, optionally under cProfile."""
 
-    def __init__(self, profiled: bool):
-        self.seconds, self.calls = 0.0, 0
+    def __init__(self, profiled: bool, log: StatementLog):
+        self.seconds, self.locked, self.calls, self.log = 0.0, 0.0, 0, log
+        self.samples: list[float] = []
         self.profiler = cProfile.Profile() if profiled else None
 
     def __call__(self, call):
         if self.profiler:
             self.profiler.enable()
+        locked = self.log.locked
         t0 = time.process_time()  # CPU, not wall: the machine is shared (SQLite runs in-process)
         result = call()
-        self.seconds += time.process_time() - t0
+        self.samples.append(time.process_time() - t0)
+        self.seconds += self.samples[-1]
+        self.locked += self.log.locked - locked
         if self.profiler:
             self.profiler.disable()
         self.calls += 1
@@ -118,7 +149,7 @@ class Timer:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--profile", choices=("page", "save", "submit"))
+    parser.add_argument("--profile", choices=("page", "save", "start", "submit"))
     parser.add_argument("--statements", action="store_true", help="list each request's SQL statements")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="quizapp-profile-"))
@@ -134,18 +165,20 @@ def main() -> None:
         page_url, save_url = f"/attempts/{attempt}", f"/attempts/{attempt}/answers"
         client.get(page_url)  # warm the caches a running server has warm
 
+        print(f"{'per request':34} SQL  Python   CPU ms  CPU ms  write lock")
+        print(f"{'':34} stm.  calls    mean  median  held ms")
         response, statements = log.measure(lambda: client.get("/healthz"))
-        timer = Timer(False)
+        timer = Timer(False, log)
         for _ in range(args.repeat):
             timer(lambda: client.get("/healthz"))
-        show("GET /healthz (for scale)", statements, timer.seconds / timer.calls, args.statements)
+        show("GET /healthz (for scale)", statements, timer, args.statements)
 
         response, statements = log.measure(lambda: client.get(page_url))
         assert response.status_code == 200, response.status_code
-        timer = Timer(args.profile == "page")
+        timer = Timer(args.profile == "page", log)
         for _ in range(args.repeat):
             timer(lambda: client.get(page_url))
-        show("GET /attempts/<id> (quiz page)", statements, timer.seconds / timer.calls, args.statements)
+        show("GET /attempts/<id> (quiz page)", statements, timer, args.statements)
         timer.report()
 
         seq = iter(range(1, 10**9))
@@ -156,32 +189,41 @@ def main() -> None:
 
         response, statements = log.measure(save)
         assert response.status_code == 200 and response.json["accepted"], response.data
-        timer = Timer(args.profile == "save")
+        timer = Timer(args.profile == "save", log)
         for _ in range(args.repeat):
             timer(save)
-        show("POST /attempts/<id>/answers", statements, timer.seconds / timer.calls, args.statements)
+        show("POST /attempts/<id>/answers", statements, timer, args.statements)
         timer.report()
 
-        # Each trainee has 5 topics x 3 attempts: start and answer untimed, time the submit only.
-        timer, statements = Timer(args.profile == "submit"), None
+        # Each trainee has 5 topics x 3 attempts: time the start and the submit, answer untimed. The
+        # second of each is the one measured (the first warms SQLAlchemy's statement caches).
+        timer, statements = Timer(args.profile == "submit", log), None
+        starts, start_statements = Timer(args.profile == "start", log), None
         for n in range(1, submits // 15 + 2):
             other = client_for(app, n)
             for topic in range(1, 6):
                 for _ in range(3):
                     if timer.calls >= submits:
                         break
-                    a = start(other, topic)
+                    press = lambda t=topic, o=other: o.post(f"/topics/{t}/attempts")  # noqa: E731
+                    if starts.calls == 1 and start_statements is None:
+                        response, start_statements = log.measure(press)
+                    else:
+                        response = starts(press)
+                    a = int(re.search(r"/attempts/(\d+)$", response.location).group(1))
                     for position in range(1, 21):
                         other.post(
                             f"/attempts/{a}/answers", json={"position": position, "selected": [0], "seq": position}
                         )
-                    if statements is None:
-                        response, statements = log.measure(lambda a=a, other=other: other.post(f"/attempts/{a}/submit"))
-                        assert response.status_code == 302, response.status_code
-                        continue
-                    response = timer(lambda a=a, other=other: other.post(f"/attempts/{a}/submit"))
+                    done = lambda a=a, o=other: o.post(f"/attempts/{a}/submit")  # noqa: E731
+                    if timer.calls == 1 and statements is None:
+                        response, statements = log.measure(done)
+                    else:
+                        response = timer(done)
                     assert response.status_code == 302, response.status_code
-        show("POST /attempts/<id>/submit", statements, timer.seconds / timer.calls, args.statements)
+        show("POST /topics/<n>/attempts (start)", start_statements, starts, args.statements)
+        starts.report()
+        show("POST /attempts/<id>/submit", statements, timer, args.statements)
         timer.report()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -16,9 +16,11 @@ loads or writes stays loaded after its commit, so the response uses it without l
 from __future__ import annotations
 
 import contextvars
+import fcntl
+import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import wraps
 
 import sqlalchemy as sa
@@ -32,6 +34,9 @@ db = SQLAlchemy()
 _want_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("quizapp_want_immediate", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+#: Set while this thread holds the writers' queue (a nested write transaction must not wait on itself).
+_in_queue: contextvars.ContextVar[bool] = contextvars.ContextVar("quizapp_in_queue", default=False)
 
 
 def init_app(app: Flask) -> None:
@@ -79,23 +84,54 @@ def write_transaction(session: orm.Session | None = None) -> Iterator[orm.Sessio
     session = session or db.session
     if session.in_transaction():
         session.commit()
-    token = _want_immediate.set(True)
+    with _writers_queue(session):
+        token = _want_immediate.set(True)
+        try:
+            session.connection()  # opens the transaction now, while the flag is set
+        finally:
+            _want_immediate.reset(token)
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        # Objects loaded inside hold what this transaction read and wrote under the lock: as fresh as
+        # the commit, so keep them rather than have the response load them again.
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
+
+
+def _writers_queue(session: orm.Session):
+    """On a SQLite file, wait for the write lock on an ``flock`` beside it rather than in SQLite.
+
+    SQLite's busy handler makes a waiting writer sleep 1, 2, 5, 10… ms and look again, so the
+    lock often sits free while the next writer sleeps; a writer blocked in ``flock`` wakes as
+    soon as the holder's transaction ends. Writers that do not take it (another program) still
+    meet SQLite's busy timeout, as before.
+    """
+    engine = session.get_bind()
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or _in_queue.get():
+        return nullcontext()
+    return _queued(path)
+
+
+@contextmanager
+def _queued(path: str) -> Iterator[None]:
+    # Opened for each transaction: each open file is a place in the queue of its own.
+    fd = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        session.connection()  # opens the transaction now, while the flag is set
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        token = _in_queue.set(True)
+        try:
+            yield
+        finally:
+            _in_queue.reset(token)
     finally:
-        _want_immediate.reset(token)
-    try:
-        yield session
-    except BaseException:
-        session.rollback()
-        raise
-    # Objects loaded inside hold what this transaction read and wrote under the lock: as fresh as
-    # the commit, so keep them rather than have the response load them again.
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+        os.close(fd)  # releases the lock
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -64,3 +64,25 @@ def test_catalogues_agree_on_shared_msgids():
                     )
                 seen.setdefault(key, (path, message.string))
     assert clashes == []
+
+
+def test_cached_gettext_follows_the_locale(app):
+    """quizapp.i18n caches the catalogue per request, yet follows ?lang= and force_locale as Flask-Babel does."""
+    import flask_babel
+
+    from quizapp import i18n
+
+    with app.test_request_context("/"):
+        assert i18n.gettext("Log out") == flask_babel.gettext("Log out") == "Đăng xuất"
+        assert i18n.gettext("Question %(n)d", n=3) == "Câu 3"
+        with flask_babel.force_locale("en"):
+            assert i18n.gettext("Log out") == "Log out"
+            assert str(i18n.lazy_gettext("Log out")) == "Log out"
+        assert i18n.gettext("Log out") == "Đăng xuất"
+        assert app.jinja_env.from_string("{{ _('Log out') }}").render() == "Đăng xuất"
+    with app.test_request_context("/?lang=en"):
+        assert (
+            app.jinja_env.from_string("{{ _('Log out') }} {{ _('Question %(n)d', n=2) }}").render()
+            == "Log out Question 2"
+        )
+    assert i18n.gettext("Log out") == "Log out"  # outside a request: untranslated

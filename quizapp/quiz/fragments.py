@@ -67,9 +67,8 @@ def _macros():
     return current_app.jinja_env.get_template("quiz/_question.html").module
 
 
-def _label(language: str, position: int) -> str:
+def _label(cache: dict, language: str, position: int) -> str:
     """'Question 3' in ``language``, escaped: cached too, as twenty translations add up."""
-    cache = _cache()
     label = cache.get(("label", language, position))
     if label is None:
         label = cache["label", language, position] = str(escape(_("Question %(n)d", n=position)))
@@ -114,13 +113,13 @@ def paper(session: Session, attempt_id: int, language: str) -> Paper:
     """The attempt's questions with its option order and saved answers, from cached fragments."""
     items = session.connection().execute(_ITEMS, {"attempt_id": attempt_id}).all()
     found = fragments(session, (item.question_version_id for item in items), language)
-    parts = []
+    cache, parts = _cache(), []
     for item in items:
         fragment = found[item.question_version_id]
         position = str(item.position)
         parts.append(
             fragment.head.replace(SLOT["position"], position)
-            .replace(SLOT["label"], _label(language, item.position))
+            .replace(SLOT["label"], _label(cache, language, item.position))
             .replace(SLOT["seq"], str(item.seq))
         )
         checked = set(to_display(item.option_order, item.selected))

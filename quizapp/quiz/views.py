@@ -60,17 +60,18 @@ def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = N
 @login_required
 def start(number: int):
     """Start an attempt at the topic, or resume the open one."""
-    topic = get_topic_or_404(number)
+    user_id = current_user.id  # read before the write transaction, which expires the loaded user (db.py)
     try:
         with write_transaction() as session:
-            attempt, created = service.start_or_resume(session, current_user.id, topic, utcnow(), _grace())
+            topic = get_topic_or_404(number)  # loaded inside, so it is loaded once (db.py)
+            attempt, created = service.start_or_resume(session, user_id, topic, utcnow(), _grace())
     except service.QuizError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("learn.topic", number=number))
     except IntegrityError:
         # A concurrent start (another tab) won the race: resume the attempt it created.
         db.session.rollback()
-        attempt = service.open_attempt(db.session, current_user.id, topic.id)
+        attempt = service.open_attempt(db.session, user_id, topic.id)
         if attempt is None:
             abort(409)
         created = False

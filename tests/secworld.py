@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from quizapp.db import write_transaction
-from quizapp.models import Attempt, Certificate, PracticeSet, Role, Topic, utcnow
+from quizapp.models import Attempt, Certificate, PracticeSet, Question, Role, Topic, utcnow
 from quizapp.practice.services import start_or_resume
 
 from .factories import PASSWORD, make_course, pass_all
@@ -64,6 +64,10 @@ def login(client, username: str) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
 
 
+#: An id no row has.
+MISSING_ID = 999_999
+
+
 def build_world(app, make, names: dict[str, str] | None = None) -> World:
     """The course, a cohort, one user per role; the trainee passes all five topics (a certificate)
     and has a practice set. ``names`` sets users' full names by role (hostile names for exports)."""
@@ -84,6 +88,7 @@ def build_world(app, make, names: dict[str, str] | None = None) -> World:
         attempt_id = s.scalar(select(Attempt.id).where(Attempt.user_id == trainee_id).order_by(Attempt.id))
         code = s.scalar(select(Certificate.code).where(Certificate.user_id == trainee_id))
         practice_id = s.scalar(select(PracticeSet.id).where(PracticeSet.id == practice.id))
+        question_id = s.scalar(select(Question.id).where(Question.topic_id == topic.id).order_by(Question.id))
     world.values = {
         "number": 1,
         "user_id": trainee_id,
@@ -97,6 +102,12 @@ def build_world(app, make, names: dict[str, str] | None = None) -> World:
         "token": "no-such-batch",
         "filename": "css/app.css",
         "certificate_static": "print-progress.js",
+        "question_id": question_id,
+        # Ids of rows the world does not make (a lesson draft, a paper batch, a regrade): the
+        # fence is what is checked; every role but the allowed one stops before the lookup.
+        "draft_id": MISSING_ID,
+        "batch_id": MISSING_ID,
+        "entry_id": MISSING_ID,
     }
     return world
 

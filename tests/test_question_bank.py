@@ -309,25 +309,31 @@ def test_csrf_is_required(make_app, make, bank):
     assert versions(app, "t1-101") == [(1, "approved", "Câu hỏi t1-101?")]
 
 
-@pytest.mark.parametrize("with_regrade", [False, True])
-def test_approving_a_corrected_key_offers_regrading_when_the_app_can(make_app, make, login, with_regrade):
+@pytest.mark.parametrize("options_reworded", [False, True])
+def test_approving_a_corrected_key_offers_regrading(make_app, make, login, options_reworded):
+    """A key correction (same options, other key) leads to the regrade offer; reworded options do not."""
     app = make_app()
-    if with_regrade:  # the regrade page lives in another module; any view under its endpoint will do here
-        app.add_url_rule(
-            "/admin/questions/<int:question_id>/regrade", "admin.questions_regrade.offer", lambda question_id: "offer"
-        )
     make.topic(number=1, sections=1, per_section=2)
     author = login(make.user(role=Role.INSTRUCTOR, ward=None), app.test_client())
     admin = login(make.user(role=Role.ADMIN, ward=None), app.test_client())
     qid = question_id(app, "t1-101")
+
+    def edit_and_approve(data):
+        assert author.post(f"/admin/questions/{qid}/edit", data=data).status_code == 302
+        author.post(f"/admin/questions/{qid}/submit")
+        page = admin.get(f"/admin/questions/{qid}").text
+        token = re.search(r'name="token-0" type="hidden" value="([^"]+)"', page)
+        return admin.post("/admin/questions/approve", data={"token-0": token.group(1)})
+
+    # First the form's wording (new option texts: no regrade offered), then only the key moves.
+    assert edit_and_approve(form()).location == f"/admin/questions/{qid}"
     with app.app_context(), write_transaction() as s:
         old_id = s.get(Question, qid).current_version_id
-    key_moved = {"options-0-correct": "", "options-1-correct": "y", "options-3-text": "Sai là D"}
-    assert author.post(f"/admin/questions/{qid}/edit", data=form(**key_moved)).status_code == 302
-    author.post(f"/admin/questions/{qid}/submit")
-    token = re.search(r'name="token-0" type="hidden" value="([^"]+)"', admin.get(f"/admin/questions/{qid}").text)
-    response = admin.post("/admin/questions/approve", data={"token-0": token.group(1)})
-    if with_regrade:
-        assert response.location == f"/admin/questions/{qid}/regrade?from_version={old_id}"
-    else:
+    key_moved = {"options-0-correct": "", "options-1-correct": "y"}
+    if options_reworded:
+        key_moved["options-3-text"] = "Sai là D"
+    response = edit_and_approve(form(**key_moved))
+    if options_reworded:
         assert response.location == f"/admin/questions/{qid}"
+    else:
+        assert response.location == f"/admin/questions/{qid}/regrade?from_version={old_id}"

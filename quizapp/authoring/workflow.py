@@ -22,6 +22,7 @@ from ..audit import record
 from ..i18n import lazy_gettext as _l
 from ..models import Question, QuestionStatus, QuestionVersion, Role, User, VersionState
 from .drafts import EDITABLE
+from .regrade import key_changed as corrects_key
 
 
 class WorkflowError(Exception):
@@ -55,10 +56,6 @@ def _target(version: QuestionVersion) -> dict:
 def _require_admin(actor: User) -> None:
     if not actor.has_role(Role.ADMIN):
         raise WorkflowError(_l("Only an administrator may approve, return, retire or restore questions."))
-
-
-def _key(options: list[dict]) -> list[bool]:
-    return [bool(o.get("correct")) for o in options]
 
 
 def submit(session: Session, version: QuestionVersion, actor: User, now: datetime) -> None:
@@ -115,7 +112,8 @@ def _approve_one(session: Session, version: QuestionVersion, actor: User, now: d
     question.current_version_id = version.id
     if question.status == QuestionStatus.DRAFT:
         question.status = QuestionStatus.APPROVED  # a retired question stays retired until restored
-    key_changed = previous is not None and _key(previous.options) != _key(version.options)
+    # One rule for "the key was corrected": the regrade's (same options, other correct flags).
+    key_changed = previous is not None and corrects_key(previous, version)
     record(
         session,
         "question.approve",

@@ -46,7 +46,7 @@ def _print_form() -> PrintForm:
 
 def _chosen(form: PrintForm) -> tuple[Topic, list[User], str] | None:
     """The topic, the trainees and a label for them, or None with the reason on the form."""
-    topic = db.session.get(Topic, form.topic.data)
+    topic = db.session.get(Topic, form.topic.data) if form.topic.data is not None else None
     if topic is None or not topic.active:
         form.topic.errors = [*form.topic.errors, _("Choose a topic.")]
         return None

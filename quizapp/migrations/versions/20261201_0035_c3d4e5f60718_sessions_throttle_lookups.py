@@ -1,7 +1,7 @@
 """security: session version, revoked sessions, known login addresses, certificate lookup counts
 
 Revision ID: c3d4e5f60718
-Revises: 4a5a9ef8edad
+Revises: 4b538f01f285
 Create Date: 2026-12-01 00:35:00
 
 ``user.session_version`` is added with a plain ADD COLUMN on every database: batch mode would
@@ -16,7 +16,7 @@ from quizapp.models.base import UTCDateTime
 
 
 revision = 'c3d4e5f60718'
-down_revision = '4a5a9ef8edad'
+down_revision = '4b538f01f285'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """lesson drafts: a topic's lesson edited in the browser, submitted and approved by an admin
 
 Revision ID: c3e8a1f25b70
-Revises: 4a5a9ef8edad
+Revises: c3d4e5f60718
 Create Date: 2026-12-01 00:40:00
 
 Only a new table: nothing existing is altered (SQLite's batch mode would rebuild referenced tables).
@@ -14,7 +14,7 @@ from quizapp.models.base import UTCDateTime
 
 
 revision = 'c3e8a1f25b70'
-down_revision = '4a5a9ef8edad'
+down_revision = 'c3d4e5f60718'
 branch_labels = None
 depends_on = None
 

@@ -118,7 +118,7 @@ MATRIX = [
     # Added with the question bank, lesson editor, regrade, paper and session features.
     R("GET", "/admin/lessons/", L, 403, 403, 403, 403, 200, 200),
     R("GET", "/admin/lessons/<int:number>", L, 403, 403, 403, 403, 200, 200),
-    R("GET", "/admin/lessons/<int:number>/drafts/<int:draft_id>", L, 403, 403, 403, 403, 404, 404),
+    R("GET", "/admin/lessons/<int:number>/drafts/<int:draft_id>", L, 403, 403, 403, 403, 200, 200),
     R("GET", "/admin/lessons/<int:number>/lesson.md", L, 403, 403, 403, 403, 200, 200),
     R("GET", "/admin/paper", L, 403, 403, 403, 403, 403, 200),
     R("GET", "/admin/paper/batches/<int:batch_id>", L, 403, 403, 403, 403, 403, 404),
@@ -134,14 +134,14 @@ MATRIX = [
     R("GET", "/admin/questions/<int:question_id>/regrade/<int:entry_id>", L, 403, 403, 403, 403, 403, 404),
     R("GET", "/admin/questions/export", L, 403, 403, 403, 403, 200, 200),
     R("GET", "/admin/questions/import", L, 403, 403, 403, 403, 200, 200),
-    R("GET", "/admin/questions/new", L, 403, 403, 403, 403, 404, 404),
+    R("GET", "/admin/questions/new", L, 403, 403, 403, 403, 302, 302),
     R("GET", "/admin/questions/review", L, 403, 403, 403, 403, 403, 302),
     R("POST", "/admin/lessons/<int:number>", L, 403, 403, 403, 403, 400, 400),
-    R("POST", "/admin/lessons/<int:number>/drafts/<int:draft_id>/review", L, 403, 403, 403, 403, 403, 404),
+    R("POST", "/admin/lessons/<int:number>/drafts/<int:draft_id>/review", L, 403, 403, 403, 403, 403, 302),
     R("POST", "/admin/paper/enter/<code>", L, 403, 403, 403, 403, 403, 302),
     R("POST", "/admin/paper/print", L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/questions/<int:question_id>/edit", L, 403, 403, 403, 403, 400, 400),
-    R("POST", "/admin/questions/<int:question_id>/regrade", L, 403, 403, 403, 403, 403, 404),
+    R("POST", "/admin/questions/<int:question_id>/regrade", L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/questions/<int:question_id>/restore", L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/questions/<int:question_id>/retire", L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/questions/<int:question_id>/return", L, 403, 403, 403, 403, 403, 400),
@@ -149,14 +149,14 @@ MATRIX = [
     R("POST", "/admin/questions/approve", L, 403, 403, 403, 403, 403, 302),
     R("POST", "/admin/questions/import", L, 403, 403, 403, 403, 400, 400),
     R("POST", "/admin/questions/import/commit", L, 403, 403, 403, 403, 409, 409),
-    R("POST", "/admin/questions/new", L, 403, 403, 403, 403, 404, 404),
+    R("POST", "/admin/questions/new", L, 403, 403, 403, 403, 302, 302),
     R("POST", "/admin/users/<int:user_id>/sessions", L, 403, 403, 403, 403, 403, 302),
     R("POST", "/logout/everywhere", L, 302, 302, 302, 302, 302, 302),
 ]
 # fmt: on
 
 #: POSTs that end the session run after every other row of a role.
-LAST = {("POST", "/logout")}
+LAST = {("POST", "/logout"), ("POST", "/logout/everywhere")}
 
 
 def rules_of(app) -> set[tuple[str, str]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from quizapp.db import write_transaction
-from quizapp.models import Attempt, Certificate, PracticeSet, Question, Role, Topic, utcnow
+from quizapp.models import Attempt, Certificate, LessonDraft, PracticeSet, Question, Role, Topic, utcnow
 from quizapp.practice.services import start_or_resume
 
 from .factories import PASSWORD, make_course, pass_all
@@ -88,6 +88,12 @@ def build_world(app, make, names: dict[str, str] | None = None) -> World:
         attempt_id = s.scalar(select(Attempt.id).where(Attempt.user_id == trainee_id).order_by(Attempt.id))
         code = s.scalar(select(Certificate.code).where(Certificate.user_id == trainee_id))
         practice_id = s.scalar(select(PracticeSet.id).where(PracticeSet.id == practice.id))
+        lesson_draft = LessonDraft(
+            topic_id=topic.id, author_id=world.users["instructor"].id, markdown="## Mục\n\nNội dung.", state="submitted"
+        )
+        s.add(lesson_draft)
+        s.flush()
+        draft_id = lesson_draft.id
         question_id = s.scalar(select(Question.id).where(Question.topic_id == topic.id).order_by(Question.id))
     world.values = {
         "number": 1,
@@ -103,9 +109,9 @@ def build_world(app, make, names: dict[str, str] | None = None) -> World:
         "filename": "css/app.css",
         "certificate_static": "print-progress.js",
         "question_id": question_id,
-        # Ids of rows the world does not make (a lesson draft, a paper batch, a regrade): the
+        # Ids of rows the world does not make (a paper batch, a regrade): the
         # fence is what is checked; every role but the allowed one stops before the lookup.
-        "draft_id": MISSING_ID,
+        "draft_id": draft_id,
         "batch_id": MISSING_ID,
         "entry_id": MISSING_ID,
     }

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
-from .. import exports
+from .. import exports, params
 from ..auth.access import roles_required
 from ..authoring import regrade as service
 from ..authoring.regrade_plan import RegradePlan
@@ -88,7 +88,7 @@ def _offer_page(question: Question, old: QuestionVersion, plan: RegradePlan, for
 def offer(question_id: int):
     """What a regrade would change, with the confirmation form; ?format=xlsx|csv exports the attempts."""
     question = get_question_or_404(question_id)
-    from_version = request.args.get("from_version", type=int)
+    from_version = params.args().int("from_version")
     if from_version is None:
         offers = service.regrade_offers(db.session, question)
         return render_template("admin/regrade/choose.html", question=question, offers=offers, problem=None)
@@ -108,7 +108,7 @@ def offer(question_id: int):
 def confirm(question_id: int):
     """Apply the previewed regrade in one transaction, then show what it did."""
     question = get_question_or_404(question_id)
-    old = get_version_or_404(question, request.args.get("from_version", type=int))
+    old = get_version_or_404(question, params.args().int("from_version", required=True))
     form = ConfirmForm()
     new_id = question.current_version_id or 0
     actor_id = current_user.id

@@ -29,6 +29,7 @@ from ..accounts.search import fold
 from ..content.rules import DIFFICULTIES
 from ..models import Question, QuestionStatus, QuestionVersion, Section, Topic, VersionState
 from ..pagination import Page
+from ..params import to_int
 from ..quiz.question_types import QUESTION_TYPES
 
 STATUSES = ("draft", "submitted", "approved", "retired")
@@ -49,8 +50,7 @@ class BankFilter:
     @classmethod
     def parse(cls, args) -> BankFilter:
         def number(name: str) -> int | None:
-            value = args.get(name, "").strip()
-            return int(value) if value.isdigit() else None
+            return to_int(args.get(name, "").strip())
 
         def one_of(name: str, allowed) -> str:
             value = args.get(name, "").strip()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..route_matrix import MATRIX, Row, ordered, outcome, request, rules_of, suggest
+from ..route_matrix import LAST, MATRIX, Row, ordered, outcome, request, rules_of, suggest
 from ..secworld import ROLES, build_world
 
 
@@ -20,7 +20,9 @@ def _observe(world, rows: list[Row]) -> dict[tuple, list]:
         client = world.client(role)
         for row in ordered(rows):
             try:
-                seen[row.key].append(outcome(request(client, row, world)))
+                # Logging out ends the session: each logout row gets a session of its own.
+                fresh = world.client(role) if row.key in LAST else client
+                seen[row.key].append(outcome(request(fresh, row, world)))
             except KeyError as exc:  # a new path parameter secworld has no value for yet
                 seen[row.key].append(f"?{exc}")
     return seen

@@ -16,6 +16,7 @@ from ...authoring import editing, history, workflow
 from ...db import db, write_transaction
 from ...i18n import gettext as _
 from ...models import Question, QuestionVersion, Role, VersionState, utcnow
+from ...params import to_int
 from .forms import ApproveForm, RestoreForm, RetireForm, ReturnForm, SubmitForm
 from .pages import STAFF, get_question_or_404, question_page
 
@@ -45,7 +46,8 @@ def submit(question_id: int):
 @roles_required(Role.ADMIN)
 def review():
     """The preview of a selection to approve (``?version=ID`` repeated): each wording and its changes."""
-    ids = [int(v) for v in request.args.getlist("version") if v.isdigit()][: current_app.config["PAGE_SIZE"] * 4]
+    limit = current_app.config["PAGE_SIZE"] * 4
+    ids = [i for v in request.args.getlist("version") if (i := to_int(v)) is not None][:limit]
     versions = list(
         db.session.scalars(
             select(QuestionVersion)
@@ -77,7 +79,7 @@ def approve():
     except workflow.WorkflowError as exc:
         flash(str(exc.message), "error")
         first = tokens[0].split(":", 1)[0] if tokens else ""
-        version = db.session.get(QuestionVersion, int(first)) if first.isdigit() else None
+        version = db.session.get(QuestionVersion, i) if (i := to_int(first)) is not None else None
         if len(tokens) == 1 and version is not None:
             return redirect(url_for(".detail", question_id=version.question_id))
         return redirect(url_for(".index", status="submitted"))

@@ -7,11 +7,12 @@ call them in one write transaction, and show the result.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ... import params
 from ...auth.access import roles_required
 from ...authoring import bank, editing, workflow
 from ...db import db, write_transaction
@@ -69,7 +70,7 @@ def bank_status(value: str) -> str:
 def index():
     """The bank: filters, search ignoring tone marks and case, pages, counts per topic and section."""
     f = bank.BankFilter.parse(request.args)
-    page, rows = bank.page_of(db.session, f, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    page, rows = bank.page_of(db.session, f, params.args().int("page", 1), current_app.config["PAGE_SIZE"])
     topics = bank.topics_with_sections(db.session)
     return render_template(
         "admin/questions/index.html",
@@ -156,7 +157,11 @@ def _editor_errors(form: QuestionForm, topic: Topic, question: Question | None, 
 @roles_required(*STAFF)
 def new():
     """Write a new question in the topic ``?topic=N``; it is saved as a draft."""
-    topic = db.session.scalar(select(Topic).where(Topic.number == request.args.get("topic", 0, type=int)))
+    number = params.args().int("topic", hi=1000)
+    if number is None:  # the bank's "new question" form names the topic; a bare link lands back there
+        flash(_("Choose a topic."), "error")
+        return redirect(url_for(".index"))
+    topic = db.session.scalar(select(Topic).where(Topic.number == number))
     if topic is None:
         abort(404)
     form = QuestionForm()

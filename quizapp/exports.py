@@ -101,7 +101,8 @@ FORMATS = ("xlsx", "csv")
 
 def file_response(data: bytes, filename: str, mimetype: str, inline: bool = False) -> Response:
     """A download that no shared cache keeps (exports and certificates carry personal data)."""
-    resp = Response(data, mimetype=mimetype)
+    # content_type, not mimetype: Werkzeug appends a charset to text/* mimetypes even when one is given.
+    resp = Response(data, content_type=mimetype)
     disposition = "inline" if inline else "attachment"
     resp.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     resp.headers["Cache-Control"] = "private, no-store"

@@ -119,3 +119,12 @@ def test_the_export_form_and_bad_arguments(app, course):
     assert course.get("/admin/questions/export?topic=9&format=gift").status_code == 400
     assert course.get("/admin/questions/export?topic=1&format=docx").status_code == 400
     assert course.get("/admin/questions/export?topic=1&format=gift&scope=mine").status_code == 400
+
+
+def test_text_exports_name_their_charset_once():
+    """A GIFT download's Content-Type carries one charset (Werkzeug added a second one)."""
+    from quizapp.exports import file_response
+
+    assert file_response(b"x", "t.gift.txt", "text/plain; charset=utf-8").headers["Content-Type"] == (
+        "text/plain; charset=utf-8"
+    )

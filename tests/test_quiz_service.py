@@ -45,12 +45,14 @@ def test_autosave_loads_the_user_once(client, trainee, app):
     assert len(sql.loads("attempt")) == 0
 
 
-def test_submit_loads_the_attempt_and_its_items_once(client, trainee, app):
+def test_submit_claims_the_attempt_and_reads_its_paper_once(client, trainee, app):
+    """The usual submit: the claim's UPDATE … RETURNING gives the attempt, one SELECT the paper and its keys."""
     attempt_id = start(client)
     save(client, attempt_id, 1, [0], 1)
     with Statements(app) as sql:
         assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
-    assert len(sql.loads("attempt")) == 1 and len(sql.loads("attempt_item")) == 1
+    assert len(sql.loads("attempt")) == 0 and len(sql.loads("attempt_item")) == 1
+    assert len(sql.loads("question_version")) == 0  # joined to the items, not loaded on its own
     assert len(sql.loads("user")) == 1
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).status == AttemptStatus.SUBMITTED

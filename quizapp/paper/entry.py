@@ -20,7 +20,8 @@ from ..audit import record
 from ..certificates.issuance import current_certificate
 from ..i18n import lazy_gettext as _l
 from ..models import Attempt, AttemptItem, AttemptStatus, AuditLog, Certificate, User
-from ..quiz.attempts import claim, parse_answer
+from ..quiz.attempts import parse_answer
+from ..quiz.claims import claim
 from ..quiz.errors import InvalidAnswer
 from ..quiz.finish import finish_attempt
 from ..quiz.question_types import QUESTION_TYPES
@@ -138,12 +139,13 @@ def enter_paper(
             errors[item.position] = exc.message
     if errors:
         raise AnswerErrors(errors)
-    if not claim(session, attempt, AttemptStatus.SUBMITTED, now):
+    claimed = claim(session, attempt, AttemptStatus.SUBMITTED, now)
+    if claimed is None:
         session.refresh(attempt)
         raise PaperError(already_entered(session, attempt))
     for item in attempt.items:
         item.selected, item.answered_at = parsed[item.position], now
-    score = finish_attempt(session, attempt, now)
+    score = finish_attempt(session, claimed, now)
     record(
         session,
         ENTER_ACTION,

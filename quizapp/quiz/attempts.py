@@ -1,7 +1,7 @@
 """The attempt lifecycle: start or resume, save an answer, submit, close when overdue.
 
-Submitting and closing claim the attempt, then hand it to ``finish.finish_attempt`` (mark,
-record the report summaries, issue the certificate).
+Submitting and closing claim the attempt (``claims.py``), then hand it to
+``finish.finish_attempt`` (mark, record the report summaries, issue the certificate).
 
 Plain service functions over a SQLAlchemy session; callers (views, CLI, tests) own the transaction
 (``db.write_transaction``). Nothing here reads ``request``; the clock is passed in as ``now``.
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from sqlalchemy import bindparam, case, func, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..i18n import lazy_gettext as _l
 from ..models import (
@@ -31,6 +31,7 @@ from ..models import (
 from ..web import local_datetime
 from . import draw as drawing
 from .bank import drawable_bank, seen_counts
+from .claims import claim, claim_online
 from .errors import (
     PAPER_ONLY,
     AttemptClosed,
@@ -340,31 +341,28 @@ def submit(
             item,
             parse_answer(item.option_order, item.question_version.type, position, display),
         )  # all checked before anything changes
-    if not claim(session, attempt, AttemptStatus.SUBMITTED, now):
+    claimed = claim(session, attempt, AttemptStatus.SUBMITTED, now)
+    if claimed is None:
         session.refresh(attempt)
         return SubmitResult(attempt, "already")
     for item, authored in parsed.values():
         if authored != item.selected:
             item.selected, item.answered_at = authored, now
-    finish_attempt(session, attempt, now)
+    finish_attempt(session, claimed, now)
     return SubmitResult(attempt, "graded")
 
 
-def claim(session: Session, attempt: Attempt, status: str, now: datetime) -> bool:
-    """Move an open attempt to ``status``; False if another request got there first.
+def submit_saved(session: Session, attempt_id: int, user_id: int, now: datetime, grace_seconds: int) -> bool:
+    """The usual submit: grade the saved answers of the user's own open attempt, still in time.
 
-    The conditional UPDATE is what makes double clicks and concurrent submits give one result:
-    only the request whose UPDATE matched the 'open' row goes on to grade.
+    One claim and the grading, reading nothing through the ORM (on SQLite a submit holds the
+    write lock throughout). False when the claim matched nothing, with nothing changed: the
+    caller then loads the attempt and ``submit`` says why (finished, late, a paper, not theirs).
     """
-    result = session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
-        .values(status=status, finished_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    claimed = claim_online(session, attempt_id, user_id, now, grace_seconds)
+    if claimed is None:
         return False
-    attempt.status, attempt.finished_at = status, now
+    finish_attempt(session, claimed, now)
     return True
 
 
@@ -372,9 +370,10 @@ def close_if_overdue(session: Session, attempt: Attempt, now: datetime, grace_se
     """Close and grade an open attempt past deadline + grace with its saved answers."""
     if attempt.status != AttemptStatus.OPEN or accepts_writes(attempt.deadline_at, now, grace_seconds):
         return False
-    if not claim(session, attempt, AttemptStatus.TIMED_OUT, now):
+    claimed = claim(session, attempt, AttemptStatus.TIMED_OUT, now)
+    if claimed is None:
         return False
-    finish_attempt(session, attempt, now)
+    finish_attempt(session, claimed, now)
     return True
 
 
@@ -382,9 +381,7 @@ def close_expired(session: Session, now: datetime, grace_seconds: int) -> int:
     """Close every open attempt past deadline + grace (the cron job); return how many."""
     cutoff = now - timedelta(seconds=grace_seconds)
     overdue = session.scalars(
-        select(Attempt)
-        .where(Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at < cutoff)
-        .options(selectinload(Attempt.items).selectinload(AttemptItem.question_version))
+        select(Attempt).where(Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at < cutoff)
     ).all()
     return sum(close_if_overdue(session, a, now, grace_seconds) for a in overdue)
 

@@ -1,27 +1,45 @@
 """Marking a finished attempt: each item against its question version's key, then the score.
 
 Marking only: recording the result elsewhere (report summaries, certificates) is
-``finish.finish_attempt``'s job.
+``finish.finish_attempt``'s job. The rule works on plain values (a version's type and options,
+the authored indexes chosen), so the grading of a submit, which reads rows, and a regrade, which
+holds ORM objects, mark alike.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..models import Attempt, QuestionVersion
 from .question_types import QUESTION_TYPES
 from .rules import Score
 
 
+def is_right(qtype: str, options: Sequence[dict[str, Any]], selected: Sequence[int] | None) -> bool:
+    """Whether ``selected`` (authored indexes) is right for a version of ``qtype`` with these ``options``.
+
+    All-or-nothing; the key is the options flagged ``correct`` (``QuestionVersion.correct_indexes``).
+    """
+    correct = frozenset(i for i, option in enumerate(options) if option.get("correct"))
+    return QUESTION_TYPES[qtype].grade(correct, selected)
+
+
 def mark_item(version: QuestionVersion, selected: list[int] | None) -> bool:
-    """Whether ``selected`` (authored indexes) is right for ``version``'s key (all-or-nothing)."""
-    return QUESTION_TYPES[version.type].grade(version.correct_indexes, selected)
+    """Whether ``selected`` (authored indexes) is right for ``version``'s key."""
+    return is_right(version.type, version.options, selected)
+
+
+def score_of(marks: Iterable[bool], pass_percent: int) -> Score:
+    """The score of an attempt whose items got these marks."""
+    marks = list(marks)
+    return Score(correct=sum(marks), total=len(marks), pass_percent=pass_percent)
 
 
 def mark(attempt: Attempt) -> Score:
-    """Mark every item (all-or-nothing per question) and store the score and pass on the attempt."""
-    correct = 0
+    """Mark every loaded item and store the score and pass on the attempt (regrades, ORM objects)."""
     for item in attempt.items:
         item.is_correct = mark_item(item.question_version, item.selected)
-        correct += item.is_correct
-    score = Score(correct=correct, total=len(attempt.items), pass_percent=attempt.pass_percent)
+    score = score_of((item.is_correct for item in attempt.items), attempt.pass_percent)
     attempt.score, attempt.passed = score.correct, score.passed
     return score

@@ -197,12 +197,15 @@ def _json_answer(data) -> tuple[int, list[int], int]:
 def submit(attempt_id: int):
     """Submit (grade once); answers in the form are the page's final state."""
     user_id = current_user.id  # read before the write transaction, which expires the loaded user
+    with_answers, now = bool(request.form.get("with_answers")), utcnow()
     try:
         with write_transaction() as session:
-            # Loaded inside the transaction, so it is loaded once (db.py).
+            if not with_answers and service.submit_saved(session, attempt_id, user_id, now, _grace()):
+                return redirect(url_for("quiz.review", attempt_id=attempt_id))
+            # The form's answers, or a submit the claim refused: load the attempt, once (db.py).
             attempt = get_attempt_or_404(attempt_id, user_id)
-            answers = _posted_answers(attempt) if request.form.get("with_answers") else None
-            result = service.submit(session, attempt, utcnow(), _grace(), answers)
+            answers = _posted_answers(attempt) if with_answers else None
+            result = service.submit(session, attempt, now, _grace(), answers)
     except service.QuizError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("quiz.take", attempt_id=attempt_id))

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from functools import cache
+from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -29,7 +31,29 @@ OPTION = ItemOptionStat.__table__
 SUMS = ("drawn", "n", "sum_x", "sum_xt", "sum_t", "sum_t2", "unanswered")
 
 
-def record_graded_attempt(session: Session, attempt: Attempt) -> None:
+class GradedItem(NamedTuple):
+    """One item of a graded attempt, as the summaries count it (an ``AttemptItem`` has the same fields)."""
+
+    question_version_id: int
+    selected: list[int] | None
+    is_correct: bool | None
+
+
+class Graded(Protocol):
+    """A graded attempt: ``quiz.finish.Graded`` from a grading, or an ``Attempt`` recorded by hand."""
+
+    user_id: int
+    topic_id: int
+    number: int
+    score: int | None
+    max_score: int
+    passed: bool | None
+
+    @property
+    def items(self) -> Iterable[Any]: ...
+
+
+def record_graded_attempt(session: Session, attempt: Graded) -> None:
     """Add a just-graded attempt to the summaries, in the grading transaction."""
     result, item_stat, option_stat = _upserts(session.get_bind().dialect.name)
     session.execute(
@@ -104,7 +128,7 @@ def _add(stat: dict, first: bool, selected, count: int, sums: tuple, options: Co
         stat["unanswered"] += count
 
 
-def item_rows(attempt: Attempt) -> tuple[dict[int, dict], Counter]:
+def item_rows(attempt: Graded) -> tuple[dict[int, dict], Counter]:
     """The item sums and option counts one graded attempt adds (sums only from a first attempt)."""
     stats: dict[int, dict] = {}
     options: Counter = Counter()

@@ -65,11 +65,15 @@ class SubmitResult:
 
 
 def open_attempt(session: Session, user_id: int, topic_id: int) -> Attempt | None:
-    return session.scalar(
-        select(Attempt).where(
-            Attempt.user_id == user_id, Attempt.topic_id == topic_id, Attempt.status == AttemptStatus.OPEN
-        )
-    )
+    return session.scalar(_OPEN_ATTEMPT, {"b_user": user_id, "b_topic": topic_id})
+
+
+#: Built once: every start asks it (building a statement costs more than running it).
+_OPEN_ATTEMPT = select(Attempt).where(
+    Attempt.user_id == bindparam("b_user"),
+    Attempt.topic_id == bindparam("b_topic"),
+    Attempt.status == AttemptStatus.OPEN,
+)
 
 
 def start_or_resume(
@@ -114,9 +118,7 @@ def draw_attempt(
     passes ``mode`` and ``paper_code`` in ``fields``). Raises AttemptLimitReached when every
     attempt is used and TopicUnavailable when the bank is empty.
     """
-    used = session.scalar(
-        select(func.count()).select_from(Attempt).where(Attempt.user_id == user_id, Attempt.topic_id == topic.id)
-    )
+    used = session.execute(_COUNT_ATTEMPTS, {"b_user": user_id, "b_topic": topic.id}).scalar_one()
     if used >= topic.max_attempts:
         raise AttemptLimitReached(_l("You have used all %(n)d attempts at this topic.", n=topic.max_attempts))
     bank = drawable_bank(session, topic.id)
@@ -124,15 +126,10 @@ def draw_attempt(
         raise TopicUnavailable(_l("This topic has no approved questions yet."))
     rng = rng or random.Random(secrets.randbits(64))
     chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
-    # Only what the option order needs: how many options, and whether the type shuffles them.
-    versions = {
-        v.id: v
-        for v in session.execute(
-            select(QuestionVersion.id, QuestionVersion.type, QuestionVersion.options).where(
-                QuestionVersion.id.in_([c.version_id for c in chosen])
-            )
-        )
-    }
+    # Only what the option order needs: the type, and how many options (counted by the database).
+    shapes = dict(
+        (row.id, row) for row in session.execute(_OPTION_SHAPES, {"b_versions": [c.version_id for c in chosen]})
+    )
     # An INSERT … RETURNING rather than add() and flush(): the unit of work cost more than the row.
     attempt = session.scalars(
         insert(Attempt).returning(Attempt),
@@ -150,17 +147,30 @@ def draw_attempt(
             }
         ],
     ).one()
-    # The paper in one multi-row INSERT (the unit of work would send one per item); the
+    # The paper in one Core executemany (the ORM's bulk path costs more than the rows); the
     # attempt's ``items`` load on first use, in this transaction if need be.
     rows = []
     for position, entry in enumerate(chosen, start=1):
-        version = versions[entry.version_id]
-        order = drawing.option_order(len(version.options), QUESTION_TYPES[version.type].fixed_order, rng)
+        shape = shapes[entry.version_id]
+        order = drawing.option_order(shape.n_options, QUESTION_TYPES[shape.type].fixed_order, rng)
         rows.append(
-            {"attempt_id": attempt.id, "position": position, "question_version_id": version.id, "option_order": order}
+            {"attempt_id": attempt.id, "position": position, "question_version_id": shape.id, "option_order": order}
         )
-    session.execute(insert(AttemptItem), rows)
+    session.execute(_INSERT_ITEMS, rows)
     return attempt
+
+
+_ATTEMPT_T, _VERSION_T = Attempt.__table__, QuestionVersion.__table__
+#: The draw's statements, built once (building a statement costs more than running it).
+_COUNT_ATTEMPTS = (
+    select(func.count())
+    .select_from(_ATTEMPT_T)
+    .where(_ATTEMPT_T.c.user_id == bindparam("b_user"), _ATTEMPT_T.c.topic_id == bindparam("b_topic"))
+)
+_OPTION_SHAPES = select(
+    _VERSION_T.c.id, _VERSION_T.c.type, func.json_array_length(_VERSION_T.c.options).label("n_options")
+).where(_VERSION_T.c.id.in_(bindparam("b_versions", expanding=True)))
+_INSERT_ITEMS = insert(AttemptItem.__table__)
 
 
 def _check_window(topic: Topic, now: datetime) -> None:

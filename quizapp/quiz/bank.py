@@ -5,7 +5,7 @@ Used by the graded draw (``attempts``), practice (``practice.services``) and the
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Attempt, AttemptItem, Question, QuestionStatus, QuestionVersion
@@ -14,22 +14,25 @@ from . import draw as drawing
 
 def drawable_bank(session: Session, topic_id: int) -> list[drawing.BankEntry]:
     """Approved questions of a topic with the version a new attempt would show."""
-    rows = session.execute(
-        select(Question.id, QuestionVersion.section_id, QuestionVersion.id)
-        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.topic_id == topic_id, Question.status == QuestionStatus.APPROVED)
-    )
-    return [drawing.BankEntry(q, s, v) for q, s, v in rows]
+    return [drawing.BankEntry(q, s, v) for q, s, v in session.execute(_BANK, {"b_topic": topic_id})]
 
 
 def seen_counts(session: Session, user_id: int, topic_id: int) -> dict[int, int]:
     """How many of this trainee's earlier attempts at the topic showed each question."""
-    rows = session.execute(
-        select(QuestionVersion.question_id, func.count())
-        .select_from(AttemptItem)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(Attempt.user_id == user_id, Attempt.topic_id == topic_id)
-        .group_by(QuestionVersion.question_id)
-    )
-    return dict(rows.all())
+    return dict(session.execute(_SEEN, {"b_user": user_id, "b_topic": topic_id}).all())
+
+
+# Built once: every start runs both, and building a statement costs more than running it.
+_BANK = (
+    select(Question.id, QuestionVersion.section_id, QuestionVersion.id)
+    .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+    .where(Question.topic_id == bindparam("b_topic"), Question.status == QuestionStatus.APPROVED)
+)
+_SEEN = (
+    select(QuestionVersion.question_id, func.count())
+    .select_from(AttemptItem)
+    .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+    .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+    .where(Attempt.user_id == bindparam("b_user"), Attempt.topic_id == bindparam("b_topic"))
+    .group_by(QuestionVersion.question_id)
+)

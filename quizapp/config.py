@@ -56,6 +56,8 @@ class Defaults:
     # lifetime are far longer than any quiz (time limit + grace) so a slow trainee never loses a
     # submit to an expired token.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    #: An unchanged session cookie is signed and sent again at most this often (auth/sessions.py).
+    SESSION_REFRESH_SECONDS = 600
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

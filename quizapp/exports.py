@@ -12,13 +12,15 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from .i18n import gettext as _
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: What a spreadsheet may read as the start of a formula; Excel skips a leading tab or CR first.
@@ -49,6 +51,8 @@ class Export:
 
 def _text_cell(ws, value: str, font: Font | None = None) -> WriteOnlyCell:
     """A cell that holds ``value`` as text, whatever it starts with."""
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(ws, value=value)
     if font is not None:
         cell.font = font
@@ -60,6 +64,11 @@ def _text_cell(ws, value: str, font: Font | None = None) -> WriteOnlyCell:
 
 def to_xlsx(export: Export) -> bytes:
     """The report as a workbook: one sheet per table, each under the same three-line header."""
+    # Imported here, not at the top: openpyxl (with lxml) adds ~12 MB to every worker that loads it,
+    # and the workers serving quizzes never write a spreadsheet (issue 8, worker RSS).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     wb = Workbook(write_only=True)
     bold, title_font = Font(bold=True), Font(bold=True, size=14)
     for table in export.tables:

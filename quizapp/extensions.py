@@ -39,6 +39,7 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     """Wire the extensions to ``app``."""
+    app.session_interface = sessions.SlidingCookieSessions()
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -3,6 +3,8 @@ a deactivation or "log out everywhere" no longer opens the account."""
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import select
 
 from quizapp.db import db
@@ -121,3 +123,31 @@ def test_close_expired_forgets_revoked_sessions_past_their_lifetime(app, make, c
     assert runner.invoke(args=["attempts", "close-expired"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(RevokedSession)) is None
+
+
+def _sets_cookie(response) -> bool:
+    return any(h.startswith("session=") for h in response.headers.getlist("Set-Cookie"))
+
+
+def test_an_unchanged_session_is_signed_again_only_when_its_signature_is_old(app, make, client, login, monkeypatch):
+    """SlidingCookieSessions: no Set-Cookie on every request, but a fresh one (new expiry) after the interval."""
+    login(make.user())
+    clock = [time.time() + 3600]
+    monkeypatch.setattr("quizapp.auth.sessions._clock", lambda: clock[0])
+    first = client.get("/")
+    assert first.status_code == 200 and _sets_cookie(first)  # signed before this clock: signed again now
+    clock[0] += app.config["SESSION_REFRESH_SECONDS"] - 1
+    quiet = client.get("/")
+    assert quiet.status_code == 200 and not _sets_cookie(quiet)
+    clock[0] += 1
+    again = client.get("/")
+    assert _sets_cookie(again)
+    # A re-signed cookie still carries the permanent lifetime.
+    assert "Expires=" in next(h for h in again.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert client.get("/").status_code == 200
+
+
+def test_a_changed_session_is_always_sent(app, make, client, login):
+    login(make.user())
+    client.get("/")
+    assert _sets_cookie(client.get("/?lang=en"))  # the language choice changes the session

@@ -20,7 +20,6 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
 from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -197,6 +196,8 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         raise RosterError(
             _("The file is not a real Excel workbook (.xlsx); open it in Excel and save it as .xlsx again.")
         )
+    from openpyxl import load_workbook  # here, not at the top: ~12 MB no quiz worker needs (exports.py)
+
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         table = []

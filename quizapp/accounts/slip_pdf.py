@@ -9,14 +9,17 @@ a fraction of the time 500 vector drawings take.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import segno
-from fpdf import FPDF
 
 from ..certificates.pdf import FONT, FONT_DIR, FONT_FILES, nfc
 from ..exports import Table
 from ..i18n import gettext as _
 from .slips import Slip
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 PAGE_W, PAGE_H = 210.0, 297.0
 COLUMNS, ROWS = 2, 4
@@ -84,6 +87,8 @@ def _slip(pdf: FPDF, slip: Slip, x: float, y: float, login_url: str, qr: io.Byte
 
 def slips_pdf(slips: list[Slip], login_url: str, title: str = "", course: str = "") -> bytes:
     """A4 portrait pages of 2 × 4 slips with dashed cut lines."""
+    from fpdf import FPDF  # on first use: ~33 MB no quiz worker needs (certificates/pdf.py)
+
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)

@@ -16,15 +16,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
-from fpdf import FPDF
 from slugify import slugify
 
 from ..models import Certificate, CertificateStatus, Course
 from ..quiz.rules import grade10
 from ..timezone import LOCAL_ZONE, local_date
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "DejaVuSerif"
@@ -129,6 +131,10 @@ def printed_grade(score: int | None, max_score: int | None) -> str:
 
 def new_document() -> FPDF:
     """An empty A4 landscape document with the certificate fonts loaded (~75 ms of parsing)."""
+    # fpdf (with fontTools, Pillow and lxml) adds ~33 MB to a worker: imported on the first PDF,
+    # so the workers that only serve quizzes never load it (issue 8, worker RSS).
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)

@@ -181,3 +181,9 @@ def already_entered(session: Session, attempt: Attempt):
         score=attempt.score or 0,
         total=attempt.max_score,
     )
+
+
+def key_letters(item: AttemptItem) -> str:
+    """The right letters of one question in the paper's own order ("BD")."""
+    correct = item.question_version.correct_indexes
+    return "".join(letters(len(item.option_order))[k] for k, a in enumerate(item.option_order) if a in correct)

@@ -20,7 +20,7 @@ from ..certificates.pdf import FONT, FONT_DIR, FONT_FILES, nfc
 from ..models import Attempt, AttemptItem
 from ..quiz.question_types import QUESTION_TYPES
 from .codes import display
-from .entry import letters
+from .entry import key_letters, letters
 
 MARGIN = 14.0
 WIDTH = 210.0 - 2 * MARGIN
@@ -155,12 +155,6 @@ def papers_pdf(attempts: Sequence[Attempt], course: str = "") -> bytes:
     if not attempts:
         pdf.add_page()
     return bytes(pdf.output())
-
-
-def key_letters(item: AttemptItem) -> str:
-    """The right letters of one question in the paper's own order ("BD")."""
-    correct = item.question_version.correct_indexes
-    return "".join(letters(len(item.option_order))[k] for k, a in enumerate(item.option_order) if a in correct)
 
 
 def key_pdf(attempts: Sequence[Attempt], topic_title: str = "") -> bytes:

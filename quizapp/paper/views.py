@@ -21,7 +21,6 @@ from ..quiz.overrides import TAKERS
 from ..quiz.question_types import QUESTION_TYPES
 from . import entry as entering
 from . import services
-from .pdf import key_letters, key_pdf, papers_pdf
 
 bp = Blueprint("paper", __name__, url_prefix="/paper")
 
@@ -132,6 +131,8 @@ def _stem(papers) -> str:
 @roles_required(Role.ADMIN)
 def papers(batch_id: int):
     """The papers to hand out, one per trainee."""
+    from .pdf import papers_pdf  # on first use: fpdf adds ~33 MB to a worker (certificates/pdf.py)
+
     _log, attempts = _batch_or_404(batch_id)
     course = db.session.get(Course, 1)
     data = papers_pdf(attempts, course.title if course else "")
@@ -142,6 +143,8 @@ def papers(batch_id: int):
 @roles_required(Role.ADMIN)
 def key(batch_id: int):
     """The instructor's key sheet of the print (never handed out)."""
+    from .pdf import key_pdf  # on first use, as above
+
     _log, attempts = _batch_or_404(batch_id)
     title = f"Chuyên đề {attempts[0].topic.number}: {attempts[0].topic.title}" if attempts else ""
     data = key_pdf(attempts, title)
@@ -218,6 +221,6 @@ def result(code: str):
         attempt=attempt,
         log=log,
         certificate=certificate,
-        keys=[key_letters(i) for i in attempt.items],
+        keys=[entering.key_letters(i) for i in attempt.items],
         letters=entering.letters,
     )

@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PASSWORD = "bench-pass-1"
+#: gunicorn's access log line with --access-log: when, method, path, status, seconds in the worker.
+ACCESS_FORMAT = "%(t)s %(m)s %(U)s %(s)s %(L)s"
 TARGETS = {"save p95": 0.250, "start p95": 1.0, "worker RSS": 150}
 
 
@@ -61,6 +63,10 @@ class Tally:
     acknowledged: dict[tuple[int, int], tuple[int, list[int]]] = field(default_factory=dict)
     submitted: set[int] = field(default_factory=set)
     requests: int = 0
+    #: (time the response came, step, latency) of every request, for --timeline
+    log: list[tuple[float, str, float]] = field(default_factory=list)
+    #: (time, how late a 50 ms sleep woke, the generator's CPU seconds so far): is the generator keeping up?
+    lag: list[tuple[float, float, float]] = field(default_factory=list)
 
     def fail(self, step: str, detail: str) -> None:
         self.failures[step] += 1
@@ -95,6 +101,8 @@ class RSSWatch(threading.Thread):
     def __init__(self, master: int):
         super().__init__(daemon=True)
         self.master, self.peak, self.last, self.cpu, self.done = master, {}, {}, {}, threading.Event()
+        #: (time, the workers' CPU seconds so far), every second
+        self.samples: list[tuple[float, float]] = []
 
     def run(self) -> None:
         while not self.done.wait(1.0):
@@ -102,6 +110,7 @@ class RSSWatch(threading.Thread):
                 self.last[pid] = rss_mb(pid) or self.last.get(pid, 0.0)
                 self.peak[pid] = max(self.peak.get(pid, 0), self.last[pid])
                 self.cpu[pid] = cpu_seconds(pid) or self.cpu.get(pid, 0.0)
+            self.samples.append((time.perf_counter(), sum(self.cpu.values())))
 
     def total_cpu(self) -> float:
         """CPU seconds the workers have used so far."""
@@ -141,7 +150,9 @@ class Trainee:
         except (TimeoutError, aiohttp.ClientError) as exc:
             self.tally.fail(step, f"{type(exc).__name__}: {exc}")
             raise Failed from exc
-        self.tally.latency[step].append(time.perf_counter() - t0)
+        now = time.perf_counter()
+        self.tally.latency[step].append(now - t0)
+        self.tally.log.append((now, step, now - t0))
         if status != expect:
             self.tally.fail(step, f"HTTP {status} {path}: {body[:120]!r}")
             raise Failed
@@ -237,8 +248,18 @@ async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
             except Failed:
                 pass
 
+        async def probe_lag() -> None:
+            while True:
+                before = time.perf_counter()
+                await asyncio.sleep(0.05)
+                now = time.perf_counter()
+                tally.lag.append((now, now - before - 0.05, time.process_time()))
+
         t0, cpu0 = time.perf_counter(), workers_cpu()
+        phases["quiz start"] = t0
+        prober = asyncio.create_task(probe_lag())
         await asyncio.gather(*(sit(t) for t, ok in zip(trainees, logged, strict=True) if ok))
+        prober.cancel()
         phases["quiz"] = time.perf_counter() - t0
         phases["quiz worker CPU"] = workers_cpu() - cpu0
         phases["logged in"] = sum(logged)
@@ -246,6 +267,44 @@ async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
         await asyncio.gather(*(t.http.close() for t in trainees))
         await connector.close()
     return phases
+
+
+def print_timeline(tally: Tally, samples: list[tuple[float, float]], t0: float, width: float) -> None:
+    """The quiz phase bucket by bucket: requests answered, their mean latency, the workers' CPU."""
+    buckets: dict[int, list[tuple[str, float]]] = defaultdict(list)
+    for at, step, latency in tally.log:
+        if at >= t0:
+            buckets[int((at - t0) // width)].append((step, latency))
+
+    def cpu_at(moment: float) -> float:
+        earlier = [c for t, c in samples if t <= moment]
+        return earlier[-1] if earlier else 0.0
+
+    def generator_at(moment: float) -> float:
+        earlier = [c for t, _lag, c in tally.lag if t <= moment]
+        return earlier[-1] if earlier else 0.0
+
+    print(
+        f"\nquiz phase by {width:.0f} s: requests answered (starts, saves), mean latency, workers' CPU (% of the"
+        " machine), the generator's CPU (% of one core) and its event loop's worst lag"
+    )
+    print(
+        f"{'from s':>7}{'answered':>9}{'starts':>7}{'saves':>7}{'start ms':>9}{'save ms':>8}{'CPU %':>7}"
+        f"{'gen %':>7}{'lag ms':>7}"
+    )
+    for k in sorted(buckets):
+        rows = buckets[k]
+        starts = [x for s, x in rows if s == "start"]
+        saves = [x for s, x in rows if s == "save"]
+        a, b = t0 + k * width, t0 + (k + 1) * width
+        cpu = 100 * (cpu_at(b) - cpu_at(a)) / width / os.cpu_count()
+        generator = 100 * (generator_at(b) - generator_at(a)) / width
+        lag = max((x for t, x, _cpu in tally.lag if a <= t < b), default=0.0)
+        mean = lambda v: 1000 * sum(v) / len(v) if v else 0  # noqa: E731
+        print(
+            f"{k * width:>7.0f}{len(rows):>9}{len(starts):>7}{len(saves):>7}{mean(starts):>9.0f}{mean(saves):>8.0f}"
+            f"{cpu:>7.0f}{generator:>7.0f}{1000 * lag:>7.0f}"
+        )
 
 
 def check_database(url: str, tally: Tally) -> tuple[int, int, int]:
@@ -298,6 +357,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a throwaway SQLite file")
     parser.add_argument("--max-seconds", type=float, default=1200, help="give up after this long")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--access-log", help="gunicorn's access log here: time, path, status, seconds in the worker")
+    parser.add_argument("--timeline", type=float, default=0, help="also print the quiz phase in buckets of this many s")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="quizapp-province-"))
     url = args.database_url or f"sqlite:///{folder / 'quizapp.sqlite'}"
@@ -312,7 +373,9 @@ def main() -> None:
     env = {**os.environ, "QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": "bench-secret"}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}"]
-        + ["--log-level", "warning", "--backlog", "4096", "wsgi:app"],
+        + ["--log-level", "warning", "--backlog", "4096"]
+        + (["--access-logfile", args.access_log, "--access-logformat", ACCESS_FORMAT] if args.access_log else [])
+        + ["wsgi:app"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -382,6 +445,8 @@ def main() -> None:
         f"start p95 {start95 * 1000:.0f} ms <= 1000 ms": start95 <= TARGETS["start p95"],
         f"worker RSS {peak:.0f} MB <= 150 MB": peak <= TARGETS["worker RSS"],
     }
+    if args.timeline:
+        print_timeline(tally, watch.samples, phases["quiz start"], args.timeline)
     print("targets: " + "; ".join(f"{k} {'met' if ok else 'NOT MET'}" for k, ok in verdicts.items()))
     if os.environ.get("KEEP"):
         print("kept", folder)

@@ -103,6 +103,8 @@ class RSSWatch(threading.Thread):
         self.master, self.peak, self.last, self.cpu, self.done = master, {}, {}, {}, threading.Event()
         #: (time, the workers' CPU seconds so far), every second
         self.samples: list[tuple[float, float]] = []
+        #: (time, the machine's busy and stolen jiffies so far, all jiffies so far), every second
+        self.machine: list[tuple[float, int, int, int]] = []
 
     def run(self) -> None:
         while not self.done.wait(1.0):
@@ -111,6 +113,9 @@ class RSSWatch(threading.Thread):
                 self.peak[pid] = max(self.peak.get(pid, 0), self.last[pid])
                 self.cpu[pid] = cpu_seconds(pid) or self.cpu.get(pid, 0.0)
             self.samples.append((time.perf_counter(), sum(self.cpu.values())))
+            # /proc/stat: user nice system idle iowait irq softirq steal …; busy is all but idle and iowait
+            fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+            self.machine.append((time.perf_counter(), sum(fields) - fields[3] - fields[4], fields[7], sum(fields)))
 
     def total_cpu(self) -> float:
         """CPU seconds the workers have used so far."""
@@ -269,7 +274,7 @@ async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
     return phases
 
 
-def print_timeline(tally: Tally, samples: list[tuple[float, float]], t0: float, width: float) -> None:
+def print_timeline(tally: Tally, watch: RSSWatch, t0: float, width: float) -> None:
     """The quiz phase bucket by bucket: requests answered, their mean latency, the workers' CPU."""
     buckets: dict[int, list[tuple[str, float]]] = defaultdict(list)
     for at, step, latency in tally.log:
@@ -277,8 +282,12 @@ def print_timeline(tally: Tally, samples: list[tuple[float, float]], t0: float, 
             buckets[int((at - t0) // width)].append((step, latency))
 
     def cpu_at(moment: float) -> float:
-        earlier = [c for t, c in samples if t <= moment]
+        earlier = [c for t, c in watch.samples if t <= moment]
         return earlier[-1] if earlier else 0.0
+
+    def machine_at(moment: float) -> tuple[int, int, int]:
+        earlier = [m[1:] for m in watch.machine if m[0] <= moment]
+        return earlier[-1] if earlier else (0, 0, 0)
 
     def generator_at(moment: float) -> float:
         earlier = [c for t, _lag, c in tally.lag if t <= moment]
@@ -286,11 +295,12 @@ def print_timeline(tally: Tally, samples: list[tuple[float, float]], t0: float, 
 
     print(
         f"\nquiz phase by {width:.0f} s: requests answered (starts, saves), mean latency, workers' CPU (% of the"
-        " machine), the generator's CPU (% of one core) and its event loop's worst lag"
+        " machine), the generator's CPU (% of one core), its event loop's worst lag, the whole machine's busy"
+        " and stolen time (/proc/stat)"
     )
     print(
         f"{'from s':>7}{'answered':>9}{'starts':>7}{'saves':>7}{'start ms':>9}{'save ms':>8}{'CPU %':>7}"
-        f"{'gen %':>7}{'lag ms':>7}"
+        f"{'gen %':>7}{'lag ms':>7}{'busy %':>7}{'steal %':>8}"
     )
     for k in sorted(buckets):
         rows = buckets[k]
@@ -300,10 +310,12 @@ def print_timeline(tally: Tally, samples: list[tuple[float, float]], t0: float, 
         cpu = 100 * (cpu_at(b) - cpu_at(a)) / width / os.cpu_count()
         generator = 100 * (generator_at(b) - generator_at(a)) / width
         lag = max((x for t, x, _cpu in tally.lag if a <= t < b), default=0.0)
+        (busy0, steal0, all0), (busy1, steal1, all1) = machine_at(a), machine_at(b)
+        busy, steal = (100 * (x1 - x0) / max(1, all1 - all0) for x0, x1 in ((busy0, busy1), (steal0, steal1)))
         mean = lambda v: 1000 * sum(v) / len(v) if v else 0  # noqa: E731
         print(
             f"{k * width:>7.0f}{len(rows):>9}{len(starts):>7}{len(saves):>7}{mean(starts):>9.0f}{mean(saves):>8.0f}"
-            f"{cpu:>7.0f}{generator:>7.0f}{1000 * lag:>7.0f}"
+            f"{cpu:>7.0f}{generator:>7.0f}{1000 * lag:>7.0f}{busy:>7.0f}{steal:>8.0f}"
         )
 
 
@@ -446,7 +458,7 @@ def main() -> None:
         f"worker RSS {peak:.0f} MB <= 150 MB": peak <= TARGETS["worker RSS"],
     }
     if args.timeline:
-        print_timeline(tally, watch.samples, phases["quiz start"], args.timeline)
+        print_timeline(tally, watch, phases["quiz start"], args.timeline)
     print("targets: " + "; ".join(f"{k} {'met' if ok else 'NOT MET'}" for k, ok in verdicts.items()))
     if os.environ.get("KEEP"):
         print("kept", folder)

@@ -16,7 +16,7 @@ from ..course import progress_for
 from ..db import db, retry_on_disconnect, write_transaction
 from ..i18n import gettext as _
 from ..learn.access import get_topic_or_404
-from ..models import Attempt, AttemptItem, User, utcnow
+from ..models import Attempt, AttemptItem, QuestionVersion, Section, User, utcnow
 from . import attempts as service
 from . import fragments
 from .errors import paper_pending_message
@@ -35,6 +35,15 @@ def _grace() -> int:
 
 #: What most views need of an attempt: its items and the question versions they show.
 WITH_ITEMS = (selectinload(Attempt.items).selectinload(AttemptItem.question_version),)
+#: What the review shows besides: the topic, and each question's lesson section (its title and
+#: anchor only: a section's body is the lesson's text, kilobytes a question would load lazily).
+FOR_REVIEW = (
+    joinedload(Attempt.topic),
+    selectinload(Attempt.items)
+    .selectinload(AttemptItem.question_version)
+    .selectinload(QuestionVersion.section)
+    .load_only(Section.slug, Section.title),
+)
 #: What the quiz page needs: the topic; its questions come as cached HTML (fragments.py).
 WITH_TOPIC = (joinedload(Attempt.topic),)
 
@@ -238,14 +247,14 @@ def _shows_keys(attempt: Attempt, progress) -> bool:
 @login_required
 def review(attempt_id: int):
     """The result of a finished attempt and, if the policy allows, every answer explained."""
-    attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user)
+    attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user, load=FOR_REVIEW)
     if attempt.is_paper and attempt.is_open:
         return _paper_pending(attempt)
     if attempt.is_open:
         if accepts_writes(attempt.deadline_at, utcnow(), _grace()):
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
         settle_overdue(attempt.user_id)  # overdue: close it, then show its result
-        attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user)
+        attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user, load=FOR_REVIEW)
     progress = next(p for p in progress_for(db.session, attempt.user_id) if p.topic.id == attempt.topic_id)
     viewing_other = attempt.user_id != current_user.id
     return render_template(

@@ -10,7 +10,6 @@ Plain service functions over a SQLAlchemy session; callers (views, CLI, tests) o
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,8 +28,7 @@ from ..models import (
     Topic,
 )
 from ..web import local_datetime
-from . import draw as drawing
-from .bank import drawable_bank, seen_counts
+from .bank import DrawnPaper, draw_paper
 from .claims import claim, claim_online
 from .errors import (
     PAPER_ONLY,
@@ -83,12 +81,15 @@ def start_or_resume(
     now: datetime,
     grace_seconds: int,
     rng: random.Random | None = None,
+    drawn: DrawnPaper | None = None,
 ) -> tuple[Attempt, bool]:
     """Return the trainee's open attempt at ``topic``, or start a new one. ``(attempt, created)``.
 
     An open attempt past deadline + grace is closed (graded) first. Raises TopicUnavailable
     outside the topic's open/close window or when the bank is empty, AttemptLimitReached
     when every attempt is used, and PaperAttemptOpen while a printed paper awaits entry.
+    ``drawn``: the paper, drawn before the write transaction (``bank.draw_paper``), so the
+    write lock is held for the checks and the inserts only.
     """
     current = open_attempt(session, user_id, topic.id)
     if current is not None:
@@ -99,8 +100,8 @@ def start_or_resume(
         else:
             return current, False
     _check_window(topic, now)
-    attempt = draw_attempt(session, user_id, topic, now, now + timedelta(minutes=topic.time_limit_minutes), rng)
-    return attempt, True
+    deadline = now + timedelta(minutes=topic.time_limit_minutes)
+    return draw_attempt(session, user_id, topic, now, deadline, rng, drawn), True
 
 
 def draw_attempt(
@@ -110,26 +111,20 @@ def draw_attempt(
     now: datetime,
     deadline_at: datetime,
     rng: random.Random | None = None,
+    drawn: DrawnPaper | None = None,
     **fields,
 ) -> Attempt:
-    """Draw the trainee's next attempt at ``topic``: its number, questions and option orders.
+    """Start the trainee's next attempt at ``topic``: its number, questions and option orders.
 
     The one draw of graded attempts, online (``start_or_resume``) and printed (paper/, which
-    passes ``mode`` and ``paper_code`` in ``fields``). Raises AttemptLimitReached when every
-    attempt is used and TopicUnavailable when the bank is empty.
+    passes ``mode`` and ``paper_code`` in ``fields``); the paper is ``drawn`` if given, else
+    drawn here (``bank.draw_paper``). Raises AttemptLimitReached when every attempt is used and
+    TopicUnavailable when the bank is empty.
     """
     used = session.execute(_COUNT_ATTEMPTS, {"b_user": user_id, "b_topic": topic.id}).scalar_one()
     if used >= topic.max_attempts:
         raise AttemptLimitReached(_l("You have used all %(n)d attempts at this topic.", n=topic.max_attempts))
-    bank = drawable_bank(session, topic.id)
-    if not bank:
-        raise TopicUnavailable(_l("This topic has no approved questions yet."))
-    rng = rng or random.Random(secrets.randbits(64))
-    chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
-    # Only what the option order needs: the type, and how many options (counted by the database).
-    shapes = dict(
-        (row.id, row) for row in session.execute(_OPTION_SHAPES, {"b_versions": [c.version_id for c in chosen]})
-    )
+    drawn = drawn or draw_paper(session, user_id, topic, rng)
     # An INSERT … RETURNING rather than add() and flush(): the unit of work cost more than the row.
     attempt = session.scalars(
         insert(Attempt).returning(Attempt),
@@ -141,7 +136,7 @@ def draw_attempt(
                 "status": AttemptStatus.OPEN,
                 "started_at": now,
                 "deadline_at": deadline_at,
-                "max_score": len(chosen),
+                "max_score": len(drawn.lines),
                 "pass_percent": topic.pass_percent,
                 **fields,
             }
@@ -149,27 +144,21 @@ def draw_attempt(
     ).one()
     # The paper in one Core executemany (the ORM's bulk path costs more than the rows); the
     # attempt's ``items`` load on first use, in this transaction if need be.
-    rows = []
-    for position, entry in enumerate(chosen, start=1):
-        shape = shapes[entry.version_id]
-        order = drawing.option_order(shape.n_options, QUESTION_TYPES[shape.type].fixed_order, rng)
-        rows.append(
-            {"attempt_id": attempt.id, "position": position, "question_version_id": shape.id, "option_order": order}
-        )
+    rows = [
+        {"attempt_id": attempt.id, "position": position, "question_version_id": version_id, "option_order": order}
+        for position, (version_id, order) in enumerate(drawn.lines, start=1)
+    ]
     session.execute(_INSERT_ITEMS, rows)
     return attempt
 
 
-_ATTEMPT_T, _VERSION_T = Attempt.__table__, QuestionVersion.__table__
-#: The draw's statements, built once (building a statement costs more than running it).
+_ATTEMPT_T = Attempt.__table__
+#: The start's statements, built once (building a statement costs more than running it).
 _COUNT_ATTEMPTS = (
     select(func.count())
     .select_from(_ATTEMPT_T)
     .where(_ATTEMPT_T.c.user_id == bindparam("b_user"), _ATTEMPT_T.c.topic_id == bindparam("b_topic"))
 )
-_OPTION_SHAPES = select(
-    _VERSION_T.c.id, _VERSION_T.c.type, func.json_array_length(_VERSION_T.c.options).label("n_options")
-).where(_VERSION_T.c.id.in_(bindparam("b_versions", expanding=True)))
 _INSERT_ITEMS = insert(AttemptItem.__table__)
 
 

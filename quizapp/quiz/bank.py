@@ -1,15 +1,56 @@
 """What a draw reads from the database: the topic's drawable questions and what a trainee has already seen.
 
-Used by the graded draw (``attempts``), practice (``practice.services``) and the settings' limits.
+Used by the graded draw (``attempts``, through ``draw_paper``), practice (``practice.services``)
+and the settings' limits. Reads only: a start draws its paper before it takes the write lock.
 """
 
 from __future__ import annotations
 
+import random
+import secrets
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Attempt, AttemptItem, Question, QuestionStatus, QuestionVersion
+from ..i18n import lazy_gettext as _l
+from ..models import Attempt, AttemptItem, Question, QuestionStatus, QuestionVersion, Topic
 from . import draw as drawing
+from .errors import TopicUnavailable
+from .question_types import QUESTION_TYPES
+
+
+@dataclass(frozen=True)
+class DrawnPaper:
+    """A drawn paper: per position, the question version shown and its options' display order."""
+
+    lines: tuple[tuple[int, list[int]], ...]
+
+
+def draw_paper(session: Session, user_id: int, topic: Topic, rng: random.Random | None = None) -> DrawnPaper:
+    """Draw ``topic``'s questions for this trainee (fewest seen first) and shuffle their options.
+
+    Raises TopicUnavailable when the bank is empty. Reads only, so a start runs it before its
+    write transaction: a question approved or retired in between changes nothing that matters.
+    """
+    bank = drawable_bank(session, topic.id)
+    if not bank:
+        raise TopicUnavailable(_l("This topic has no approved questions yet."))
+    rng = rng or random.Random(secrets.randbits(64))
+    chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
+    # Only what the option order needs: the type, and how many options (counted by the database).
+    shapes = {row.id: row for row in session.execute(_OPTION_SHAPES, {"b_versions": [c.version_id for c in chosen]})}
+    return DrawnPaper(
+        tuple(
+            (
+                entry.version_id,
+                drawing.option_order(
+                    shapes[entry.version_id].n_options, QUESTION_TYPES[shapes[entry.version_id].type].fixed_order, rng
+                ),
+            )
+            for entry in chosen
+        )
+    )
 
 
 def drawable_bank(session: Session, topic_id: int) -> list[drawing.BankEntry]:
@@ -36,3 +77,7 @@ _SEEN = (
     .where(Attempt.user_id == bindparam("b_user"), Attempt.topic_id == bindparam("b_topic"))
     .group_by(QuestionVersion.question_id)
 )
+_VERSION_T = QuestionVersion.__table__
+_OPTION_SHAPES = select(
+    _VERSION_T.c.id, _VERSION_T.c.type, func.json_array_length(_VERSION_T.c.options).label("n_options")
+).where(_VERSION_T.c.id.in_(bindparam("b_versions", expanding=True)))

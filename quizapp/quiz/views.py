@@ -19,6 +19,7 @@ from ..learn.access import get_topic_or_404
 from ..models import Attempt, AttemptItem, QuestionVersion, Section, User, utcnow
 from . import attempts as service
 from . import fragments
+from .bank import draw_paper
 from .errors import paper_pending_message
 from .rules import accepts_writes, others_review_allowed, review_allowed, seconds_left, write_deadline
 from .settle import settle_overdue
@@ -70,10 +71,15 @@ def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = N
 def start(number: int):
     """Start an attempt at the topic, or resume the open one."""
     user_id = current_user.id  # read before the write transaction, which expires the loaded user (db.py)
+    topic = get_topic_or_404(number)
     try:
+        # The draw only reads: done before the write transaction, so the write lock (one writer at a
+        # time on SQLite) is held for the checks and the inserts alone. The topic is detached so that
+        # transaction does not expire it and load it again under the lock (db.py).
+        drawn = draw_paper(db.session, user_id, topic)
+        db.session.expunge(topic)
         with write_transaction() as session:
-            topic = get_topic_or_404(number)  # loaded inside, so it is loaded once (db.py)
-            attempt, created = service.start_or_resume(session, user_id, topic, utcnow(), _grace())
+            attempt, created = service.start_or_resume(session, user_id, topic, utcnow(), _grace(), drawn=drawn)
     except service.QuizError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("learn.topic", number=number))

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -49,6 +49,13 @@ FOR_REVIEW = (
 WITH_TOPIC = (joinedload(Attempt.topic),)
 
 
+#: The attempt's query for each of the loads above, built once: the quiz page runs one on every view.
+_ATTEMPT_BY_ID = {
+    load: select(Attempt).where(Attempt.id == bindparam("attempt_id")).options(*load)
+    for load in (WITH_ITEMS, FOR_REVIEW, WITH_TOPIC)
+}
+
+
 def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = None, load=WITH_ITEMS) -> Attempt:
     """The attempt, loaded with the ``load`` options, if it is ``owner_id``'s.
 
@@ -57,7 +64,7 @@ def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = N
     (``accounts.access``). Takes the owner's id, not the user: inside a write transaction the
     logged-in user loaded before it would be loaded again (db.py).
     """
-    attempt = db.session.scalar(select(Attempt).where(Attempt.id == attempt_id).options(*load))
+    attempt = db.session.scalar(_ATTEMPT_BY_ID[load], {"attempt_id": attempt_id})
     if attempt is None:
         abort(404)
     if attempt.user_id != owner_id and not (reviewer is not None and can_see_trainee(reviewer, attempt.user)):

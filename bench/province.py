@@ -18,6 +18,10 @@ review), acknowledged answers missing, the generator's CPU and each gunicorn wor
 
 Usage: .venv/bin/python bench/province.py [--trainees 2000] [--window 20] [--think 3,8]
        [--workers 2] [--database-url postgresql+psycopg://...] [--max-seconds 1200]
+       [--timeline 5] [--access-log FILE]
+--timeline N prints the quiz phase in N-second buckets (answers, latency, the workers' and the
+generator's CPU, the generator's event-loop lag, the machine's busy and stolen time), to see where
+a queue builds; --access-log keeps gunicorn's access log with each request's time in the worker.
 Needs aiohttp (requirements-dev.txt).
 """
 

@@ -57,7 +57,7 @@ def test_a_save_that_fails_twice_gets_a_503_with_retry_after(app, client, attemp
 
 def test_a_submit_that_fails_twice_gets_a_503_page(app, client, attempt_id, monkeypatch):
     app.config["DB_RETRY_DELAY_SECONDS"] = 0
-    _failing(monkeypatch, "submit", 2)
+    _failing(monkeypatch, "submit_saved", 2)  # the usual submit (no form answers)
     response = client.post(f"/attempts/{attempt_id}/submit")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert "Không có gì bạn đã lưu bị mất" in response.get_data(as_text=True)
@@ -65,7 +65,7 @@ def test_a_submit_that_fails_twice_gets_a_503_page(app, client, attempt_id, monk
 
 def test_a_submit_retried_once_grades_once(app, client, attempt_id, monkeypatch):
     app.config["DB_RETRY_DELAY_SECONDS"] = 0
-    calls = _failing(monkeypatch, "submit", 1)
+    calls = _failing(monkeypatch, "submit_saved", 1)
     response = client.post(f"/attempts/{attempt_id}/submit")
     assert response.status_code == 302 and response.location.endswith("/review") and len(calls) == 2
 

@@ -1,17 +1,46 @@
-"""What the benchmarks share: a free port, gunicorn workers' CPU and memory from /proc, percentiles, and
-seeding trainees (one password hash shared, so building a big instance is cheap)."""
+"""What the benchmarks share: a free port, starting gunicorn, its workers' CPU and memory from /proc,
+percentiles, and seeding trainees (one password hash shared, so building a big instance is cheap)."""
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_gunicorn(folder: Path, env: dict, port: int, workers: int, *options: str) -> subprocess.Popen:
+    """gunicorn with ``workers`` sync workers on ``port`` (as the README deploys it), once it answers /healthz.
+
+    Its errors go to ``folder``/gunicorn.log; ``options`` are more gunicorn flags.
+    """
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+        + [*options, "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(folder / "gunicorn.log", "w"),  # noqa: SIM115  (gunicorn keeps it open)
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    sys.exit("gunicorn did not start; see " + str(folder / "gunicorn.log"))
 
 
 def worker_pids(master: int) -> list[int]:

@@ -31,8 +31,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import add_trainees, free_port
-from quiz_load import log_in_and_start, start_server
+from common import add_trainees, free_port, start_gunicorn
+from quiz_load import log_in_and_start
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -123,7 +123,7 @@ def main() -> None:
     try:
         build_instance(f"postgresql+psycopg://postgres@127.0.0.1:{pg_port}/quizapp", args.trainees)
         env = {**os.environ, "QUIZAPP_SECRET_KEY": "bench-secret"}
-        server = start_server(folder, env, port, args.workers)
+        server = start_gunicorn(folder, env, port, args.workers)
         base = f"http://127.0.0.1:{port}"
         with ThreadPoolExecutor(8) as pool:
             sessions = list(pool.map(lambda n: log_in_and_start(base, n), range(args.trainees)))

@@ -14,15 +14,13 @@ import argparse
 import asyncio
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import aiohttp
-from common import free_port, workers_cpu
+from common import free_port, start_gunicorn, workers_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -79,19 +77,8 @@ def main() -> None:
     province.build_instance(url, 5)
     port = free_port()
     env = {**os.environ, "QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": "bench-secret"}
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}"]
-        + ["--log-level", "warning", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-    )
+    server = start_gunicorn(folder, env, port, args.workers)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         print(f"gunicorn {args.workers} sync workers, SQLite; load average {os.getloadavg()[0]:.2f}")
         asyncio.run(measure(f"http://127.0.0.1:{port}", server.pid, args.requests, [0, args.gap_ms / 1000]))
     finally:

@@ -34,18 +34,16 @@ import os
 import random
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
-from common import add_trainees, cpu_seconds, free_port, percentile, rss_mb, worker_pids
+from common import add_trainees, free_port, percentile, start_gunicorn
+from province_watch import ServerWatch, print_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -97,36 +95,6 @@ def build_instance(url: str, trainees: int) -> None:
         with write_transaction() as s:
             add_trainees(s, "tinh", trainees, PASSWORD)
         db.engine.dispose()
-
-
-class RSSWatch(threading.Thread):
-    """Samples the resident memory of gunicorn's workers every second; keeps each one's peak."""
-
-    def __init__(self, master: int):
-        super().__init__(daemon=True)
-        self.master, self.peak, self.last, self.cpu, self.done = master, {}, {}, {}, threading.Event()
-        #: (time, the workers' CPU seconds so far), every second
-        self.samples: list[tuple[float, float]] = []
-        #: (time, the machine's busy and stolen jiffies so far, all jiffies so far), every second
-        self.machine: list[tuple[float, int, int, int]] = []
-
-    def run(self) -> None:
-        while not self.done.wait(1.0):
-            for pid in self.workers():
-                self.last[pid] = rss_mb(pid) or self.last.get(pid, 0.0)
-                self.peak[pid] = max(self.peak.get(pid, 0), self.last[pid])
-                self.cpu[pid] = cpu_seconds(pid) or self.cpu.get(pid, 0.0)
-            self.samples.append((time.perf_counter(), sum(self.cpu.values())))
-            # /proc/stat: user nice system idle iowait irq softirq steal …; busy is all but idle and iowait
-            fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-            self.machine.append((time.perf_counter(), sum(fields) - fields[3] - fields[4], fields[7], sum(fields)))
-
-    def total_cpu(self) -> float:
-        """CPU seconds the workers have used so far."""
-        return sum(cpu_seconds(pid) for pid in self.workers())
-
-    def workers(self) -> list[int]:
-        return worker_pids(self.master)
 
 
 TOKEN_LOGIN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -278,51 +246,6 @@ async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
     return phases
 
 
-def print_timeline(tally: Tally, watch: RSSWatch, t0: float, width: float) -> None:
-    """The quiz phase bucket by bucket: requests answered, their mean latency, the workers' CPU."""
-    buckets: dict[int, list[tuple[str, float]]] = defaultdict(list)
-    for at, step, latency in tally.log:
-        if at >= t0:
-            buckets[int((at - t0) // width)].append((step, latency))
-
-    def cpu_at(moment: float) -> float:
-        earlier = [c for t, c in watch.samples if t <= moment]
-        return earlier[-1] if earlier else 0.0
-
-    def machine_at(moment: float) -> tuple[int, int, int]:
-        earlier = [m[1:] for m in watch.machine if m[0] <= moment]
-        return earlier[-1] if earlier else (0, 0, 0)
-
-    def generator_at(moment: float) -> float:
-        earlier = [c for t, _lag, c in tally.lag if t <= moment]
-        return earlier[-1] if earlier else 0.0
-
-    print(
-        f"\nquiz phase by {width:.0f} s: requests answered (starts, saves), mean latency, workers' CPU (% of the"
-        " machine), the generator's CPU (% of one core), its event loop's worst lag, the whole machine's busy"
-        " and stolen time (/proc/stat)"
-    )
-    print(
-        f"{'from s':>7}{'answered':>9}{'starts':>7}{'saves':>7}{'start ms':>9}{'save ms':>8}{'CPU %':>7}"
-        f"{'gen %':>7}{'lag ms':>7}{'busy %':>7}{'steal %':>8}"
-    )
-    for k in sorted(buckets):
-        rows = buckets[k]
-        starts = [x for s, x in rows if s == "start"]
-        saves = [x for s, x in rows if s == "save"]
-        a, b = t0 + k * width, t0 + (k + 1) * width
-        cpu = 100 * (cpu_at(b) - cpu_at(a)) / width / os.cpu_count()
-        generator = 100 * (generator_at(b) - generator_at(a)) / width
-        lag = max((x for t, x, _cpu in tally.lag if a <= t < b), default=0.0)
-        (busy0, steal0, all0), (busy1, steal1, all1) = machine_at(a), machine_at(b)
-        busy, steal = (100 * (x1 - x0) / max(1, all1 - all0) for x0, x1 in ((busy0, busy1), (steal0, steal1)))
-        mean = lambda v: 1000 * sum(v) / len(v) if v else 0  # noqa: E731
-        print(
-            f"{k * width:>7.0f}{len(rows):>9}{len(starts):>7}{len(saves):>7}{mean(starts):>9.0f}{mean(saves):>8.0f}"
-            f"{cpu:>7.0f}{generator:>7.0f}{1000 * lag:>7.0f}{busy:>7.0f}{steal:>8.0f}"
-        )
-
-
 def check_database(url: str, tally: Tally) -> tuple[int, int, int]:
     """(acknowledged answers missing or different, submitted attempts not graded, answers checked)."""
     import sqlalchemy as sa
@@ -387,25 +310,11 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": "bench-secret"}
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}"]
-        + ["--log-level", "warning", "--backlog", "4096"]
-        + (["--access-logfile", args.access_log, "--access-logformat", ACCESS_FORMAT] if args.access_log else [])
-        + ["wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(folder / "gunicorn.log", "w"),
-    )
-    watch = RSSWatch(server.pid)
+    access = ["--access-logfile", args.access_log, "--access-logformat", ACCESS_FORMAT] if args.access_log else []
+    server = start_gunicorn(folder, env, port, args.workers, "--backlog", "4096", *access)
+    watch = ServerWatch(server.pid)
     tally = Tally()
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         watch.start()
         cpu0, wall0 = time.process_time(), time.perf_counter()
         phases = asyncio.run(asyncio.wait_for(run_province(args, base, tally, watch.total_cpu), args.max_seconds))
@@ -462,7 +371,7 @@ def main() -> None:
         f"worker RSS {peak:.0f} MB <= 150 MB": peak <= TARGETS["worker RSS"],
     }
     if args.timeline:
-        print_timeline(tally, watch, phases["quiz start"], args.timeline)
+        print_timeline(tally.log, tally.lag, watch, phases["quiz start"], args.timeline)
     print("targets: " + "; ".join(f"{k} {'met' if ok else 'NOT MET'}" for k, ok in verdicts.items()))
     if os.environ.get("KEEP"):
         print("kept", folder)

@@ -38,7 +38,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import add_trainees, free_port, workers_cpu
+from common import add_trainees, free_port, start_gunicorn, workers_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -192,24 +192,6 @@ def parse_wrk(out: str) -> dict:
     }
 
 
-def start_server(folder: Path, env: dict, port: int, workers: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-        + ["wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(folder / "gunicorn.log", "w"),
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("gunicorn did not start; see " + str(folder / "gunicorn.log"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=400)
@@ -225,7 +207,7 @@ def main() -> None:
     env = {**os.environ, **build_instance(folder, args.trainees), "QUIZAPP_SECRET_KEY": "bench-secret"}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(folder, env, port, args.workers)
+    server = start_gunicorn(folder, env, port, args.workers)
     try:
         with ThreadPoolExecutor(8) as pool:
             sessions = list(pool.map(lambda n: log_in_and_start(base, n), range(args.trainees)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from flask import Response
@@ -51,9 +52,7 @@ class Export:
 
 def _text_cell(ws, value: str, font: Font | None = None) -> WriteOnlyCell:
     """A cell that holds ``value`` as text, whatever it starts with."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
+    cell = _openpyxl().cell.WriteOnlyCell(ws, value=value)
     if font is not None:
         cell.font = font
     if value.startswith(FORMULA_STARTS):
@@ -62,15 +61,22 @@ def _text_cell(ws, value: str, font: Font | None = None) -> WriteOnlyCell:
     return cell
 
 
+@cache
+def _openpyxl():
+    """openpyxl, imported on the first spreadsheet rather than at start: with lxml it adds ~12 MB to
+    every worker that loads it, and the workers serving quizzes never write one (issue 8, worker RSS)."""
+    import openpyxl
+    import openpyxl.cell
+    import openpyxl.styles
+
+    return openpyxl
+
+
 def to_xlsx(export: Export) -> bytes:
     """The report as a workbook: one sheet per table, each under the same three-line header."""
-    # Imported here, not at the top: openpyxl (with lxml) adds ~12 MB to every worker that loads it,
-    # and the workers serving quizzes never write a spreadsheet (issue 8, worker RSS).
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    bold, title_font = Font(bold=True), Font(bold=True, size=14)
+    openpyxl = _openpyxl()
+    wb = openpyxl.Workbook(write_only=True)
+    bold, title_font = openpyxl.styles.Font(bold=True), openpyxl.styles.Font(bold=True, size=14)
     for table in export.tables:
         ws = wb.create_sheet(title=table.title[:31])
         for index, width in table.widths.items():

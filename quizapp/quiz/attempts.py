@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..web import local_datetime
 from .bank import DrawnPaper, draw_paper
-from .claims import claim, claim_online
+from .claims import claim, claim_online, online_and_in_time
 from .errors import (
     PAPER_ONLY,
     AttemptClosed,
@@ -263,13 +263,7 @@ def _save_statements():
     at_position = (item.c.attempt_id == bindparam("b_attempt")) & (item.c.position == bindparam("b_position"))
     claim = (
         update(attempt)
-        .where(
-            attempt.c.id == bindparam("b_attempt"),
-            attempt.c.user_id == bindparam("b_user"),
-            attempt.c.status == AttemptStatus.OPEN,
-            attempt.c.mode != AttemptMode.PAPER,
-            attempt.c.deadline_at >= bindparam("b_cutoff", type_=attempt.c.deadline_at.type),
-        )
+        .where(attempt.c.id == bindparam("b_attempt"), *online_and_in_time(attempt))
         .values(last_seq=case((attempt.c.last_seq < seq, seq), else_=attempt.c.last_seq))
         # SQLite's RETURNING may name no other table, but it takes scalar subqueries. SQLAlchemy
         # writes their columns unqualified there, so each subquery reads one table, uncorrelated.

@@ -40,17 +40,11 @@ def draw_paper(session: Session, user_id: int, topic: Topic, rng: random.Random 
     chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
     # Only what the option order needs: the type, and how many options (counted by the database).
     shapes = {row.id: row for row in session.execute(_OPTION_SHAPES, {"b_versions": [c.version_id for c in chosen]})}
-    return DrawnPaper(
-        tuple(
-            (
-                entry.version_id,
-                drawing.option_order(
-                    shapes[entry.version_id].n_options, QUESTION_TYPES[shapes[entry.version_id].type].fixed_order, rng
-                ),
-            )
-            for entry in chosen
-        )
-    )
+    lines = []
+    for entry in chosen:
+        shape = shapes[entry.version_id]
+        lines.append((shape.id, drawing.option_order(shape.n_options, QUESTION_TYPES[shape.type].fixed_order, rng)))
+    return DrawnPaper(tuple(lines))
 
 
 def drawable_bank(session: Session, topic_id: int) -> list[drawing.BankEntry]:

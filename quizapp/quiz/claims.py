@@ -26,6 +26,22 @@ _RETURNED = (
     _ATTEMPT.c.pass_percent,
 )
 _NOW = bindparam("b_now", type_=_ATTEMPT.c.finished_at.type)
+
+
+def online_and_in_time(attempt=_ATTEMPT) -> tuple:
+    """WHERE clauses: the attempt is ``b_user``'s, open, online (not a paper) and in time (``b_cutoff``).
+
+    The SQL form of ``rules.accepts_writes`` and the trainee's own checks, shared by a save's claim
+    (``attempts.save_answer``) and a submit's (``claim_online``); ``b_cutoff`` is now - grace.
+    """
+    return (
+        attempt.c.user_id == bindparam("b_user"),
+        attempt.c.status == AttemptStatus.OPEN,
+        attempt.c.mode != AttemptMode.PAPER,
+        attempt.c.deadline_at >= bindparam("b_cutoff", type_=attempt.c.deadline_at.type),
+    )
+
+
 #: Built once: building a statement costs more than running it.
 _CLAIM = (
     update(_ATTEMPT)
@@ -34,11 +50,7 @@ _CLAIM = (
     .returning(*_RETURNED)
 )
 #: The same, also guarded by what a trainee's own submit must meet (``attempts.submit``'s checks).
-_CLAIM_ONLINE = _CLAIM.where(
-    _ATTEMPT.c.user_id == bindparam("b_user"),
-    _ATTEMPT.c.mode != AttemptMode.PAPER,
-    _ATTEMPT.c.deadline_at >= bindparam("b_cutoff", type_=_ATTEMPT.c.deadline_at.type),
-)
+_CLAIM_ONLINE = _CLAIM.where(*online_and_in_time())
 
 
 def claim(session: Session, attempt: Attempt, status: str, now: datetime) -> Claimed | None:

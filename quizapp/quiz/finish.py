@@ -40,7 +40,7 @@ class Claimed:
 
 
 @dataclass(frozen=True)
-class Graded:
+class GradedAttempt:
     """A graded attempt, as the report summaries take it (``reports.summary.Graded``)."""
 
     user_id: int
@@ -82,7 +82,7 @@ def finish_attempt(session: Session, claimed: Claimed, now: datetime) -> Score:
     session.execute(_MARK_ITEMS, {"b_attempt": claimed.id, "b_right": right})
     session.execute(_SCORE, {"b_attempt": claimed.id, "b_score": score.correct, "b_passed": score.passed})
     _show_marks(session, claimed.id, dict(zip((row.id for row in rows), marks, strict=True)), score)
-    graded = Graded(
+    graded = GradedAttempt(
         user_id=claimed.user_id,
         topic_id=claimed.topic_id,
         number=claimed.number,

@@ -40,7 +40,7 @@ class GradedItem(NamedTuple):
 
 
 class Graded(Protocol):
-    """A graded attempt: ``quiz.finish.Graded`` from a grading, or an ``Attempt`` recorded by hand."""
+    """A graded attempt: ``quiz.finish.GradedAttempt`` from a grading, or an ``Attempt`` recorded by hand."""
 
     user_id: int
     topic_id: int

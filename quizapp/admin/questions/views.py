@@ -45,24 +45,18 @@ BANK_STATUS_LABELS = {
 }
 
 
-@bp.app_template_filter("question_type")
-def question_type(value: str) -> str:
-    return str(TYPE_LABELS.get(value, value))
+def _labeller(labels: dict):
+    """A template filter that shows a stored value by its translated label (the value itself if unknown)."""
+    return lambda value: str(labels.get(value, value))
 
 
-@bp.app_template_filter("difficulty")
-def difficulty(value: str) -> str:
-    return str(DIFFICULTY_LABELS.get(value, value))
-
-
-@bp.app_template_filter("version_state")
-def version_state(value: str) -> str:
-    return str(STATE_LABELS.get(value, value))
-
-
-@bp.app_template_filter("bank_status")
-def bank_status(value: str) -> str:
-    return str(BANK_STATUS_LABELS.get(value, value))
+for _name, _labels in (
+    ("question_type", TYPE_LABELS),
+    ("difficulty", DIFFICULTY_LABELS),
+    ("version_state", STATE_LABELS),
+    ("bank_status", BANK_STATUS_LABELS),
+):
+    bp.add_app_template_filter(_labeller(_labels), _name)
 
 
 @bp.route("")

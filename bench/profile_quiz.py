@@ -2,11 +2,11 @@
 
 Builds a throwaway SQLite instance with the real course and a few trainees, then drives the Flask
 test client (no server, no network): the quiz page ``GET /attempts/<id>``, the autosave
-``POST /attempts/<id>/answers`` and the submit with grading. For each it prints the SQL statements
-one request runs (the list, for the first request) and the mean wall time over ``--repeat``
-requests; ``--profile page|save|submit`` adds a cProfile of that request sorted by cumulative time.
+``POST /attempts/<id>/answers``, the start, the submit with grading and the review. For each it
+prints the SQL statements one request runs (the list, for the first request) and the CPU time over
+``--repeat`` requests; ``--profile X`` adds a cProfile of that request sorted by cumulative time.
 
-Usage: .venv/bin/python bench/profile_quiz.py [--repeat 200] [--profile save] [--statements]
+Usage: .venv/bin/python bench/profile_quiz.py [--repeat 200] [--profile page|save|start|submit|review] [--statements]
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ class Timer:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--profile", choices=("page", "save", "start", "submit"))
+    parser.add_argument("--profile", choices=("page", "save", "start", "submit", "review"))
     parser.add_argument("--statements", action="store_true", help="list each request's SQL statements")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="quizapp-profile-"))
@@ -224,6 +224,16 @@ def main() -> None:
         show("POST /topics/<n>/attempts (start)", start_statements, starts, args.statements)
         starts.report()
         show("POST /attempts/<id>/submit", statements, timer, args.statements)
+        timer.report()
+
+        review_url = f"/attempts/{a}/review"  # the last one submitted
+        other.get(review_url)  # its first view renders the questions' parts; a running server has them
+        response, statements = log.measure(lambda: other.get(review_url))
+        assert response.status_code == 200 and "/20" in response.get_data(as_text=True), response.status_code
+        timer = Timer(args.profile == "review", log)
+        for _ in range(args.repeat):
+            timer(lambda: other.get(review_url))
+        show("GET /attempts/<id>/review", statements, timer, args.statements)
         timer.report()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

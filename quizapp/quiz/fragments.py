@@ -58,8 +58,11 @@ _ITEMS = (
 )
 
 
-def _cache() -> dict:
-    """This app's cache: (version id, language) -> Fragment, and per language labels and texts."""
+def cache() -> dict:
+    """This app's cache: (version id, language) -> Fragment, and per language labels and texts.
+
+    quiz/review_fragments.py keeps the review's fragments here too, under keys of their own.
+    """
     return current_app.extensions.setdefault("quiz_fragments", {})
 
 
@@ -67,32 +70,38 @@ def _macros():
     return current_app.jinja_env.get_template("quiz/_question.html").module
 
 
-def _label(cache: dict, language: str, position: int) -> str:
+def label(language: str, position: int) -> str:
     """'Question 3' in ``language``, escaped: cached too, as twenty translations add up."""
-    label = cache.get(("label", language, position))
-    if label is None:
-        label = cache["label", language, position] = str(escape(_("Question %(n)d", n=position)))
-    return label
+    cached = cache()
+    text = cached.get(("label", language, position))
+    if text is None:
+        text = cached["label", language, position] = str(escape(_("Question %(n)d", n=position)))
+    return text
+
+
+def make_room(cached: dict, adding: int) -> None:
+    """Start the cache afresh before it grows past MAX_CACHED entries."""
+    if len(cached) + adding > MAX_CACHED:
+        cached.clear()
 
 
 def page_texts(language: str) -> Markup:
     """The quiz page's fixed messages for its script, in ``language``."""
-    cache = _cache()
-    texts = cache.get(("texts", language))
+    cached = cache()
+    texts = cached.get(("texts", language))
     if texts is None:
         # Safe to mark: the output of an autoescaping Jinja macro over translated catalogue strings.
-        texts = cache["texts", language] = Markup(str(_macros().page_texts()))  # nosec B704
+        texts = cached["texts", language] = Markup(str(_macros().page_texts()))  # nosec B704
     return texts
 
 
 def fragments(session: Session, version_ids: Iterable[int], language: str) -> dict[int, Fragment]:
     """The fragments of these question versions in ``language``, rendering those not cached yet."""
-    cache = _cache()
+    cached = cache()
     wanted = set(version_ids)
-    missing = [v for v in wanted if (v, language) not in cache]
+    missing = [v for v in wanted if (v, language) not in cached]
     if missing:
-        if len(cache) + len(missing) > MAX_CACHED:
-            cache.clear()
+        make_room(cached, len(missing))
         macros = _macros()
         rows = session.execute(
             select(QuestionVersion.id, QuestionVersion.type, QuestionVersion.text, QuestionVersion.options).where(
@@ -101,25 +110,25 @@ def fragments(session: Session, version_ids: Iterable[int], language: str) -> di
         )
         for row in rows:
             q = {"text": row.text, "multiple": QUESTION_TYPES[row.type].multiple_choice}
-            cache[row.id, language] = Fragment(
+            cached[row.id, language] = Fragment(
                 head=str(macros.head(q, SLOT)),
                 options=tuple(str(macros.option(q, option["text"], SLOT)) for option in row.options),
                 tail=str(macros.tail(q, SLOT)),
             )
-    return {v: cache[v, language] for v in wanted}
+    return {v: cached[v, language] for v in wanted}
 
 
 def paper(session: Session, attempt_id: int, language: str) -> Paper:
     """The attempt's questions with its option order and saved answers, from cached fragments."""
     items = session.connection().execute(_ITEMS, {"attempt_id": attempt_id}).all()
     found = fragments(session, (item.question_version_id for item in items), language)
-    cache, parts = _cache(), []
+    parts = []
     for item in items:
         fragment = found[item.question_version_id]
         position = str(item.position)
         parts.append(
             fragment.head.replace(SLOT["position"], position)
-            .replace(SLOT["label"], _label(cache, language, item.position))
+            .replace(SLOT["label"], label(language, item.position))
             .replace(SLOT["seq"], str(item.seq))
         )
         checked = set(to_display(item.option_order, item.selected))

@@ -16,9 +16,9 @@ from ..course import progress_for
 from ..db import db, retry_on_disconnect, write_transaction
 from ..i18n import gettext as _
 from ..learn.access import get_topic_or_404
-from ..models import Attempt, AttemptItem, QuestionVersion, Section, User, utcnow
+from ..models import Attempt, AttemptItem, User, utcnow
 from . import attempts as service
-from . import fragments
+from . import fragments, review_fragments
 from .bank import draw_paper
 from .errors import paper_pending_message
 from .rules import accepts_writes, others_review_allowed, review_allowed, seconds_left, write_deadline
@@ -36,15 +36,6 @@ def _grace() -> int:
 
 #: What most views need of an attempt: its items and the question versions they show.
 WITH_ITEMS = (selectinload(Attempt.items).selectinload(AttemptItem.question_version),)
-#: What the review shows besides: the topic, and each question's lesson section (its title and
-#: anchor only: a section's body is the lesson's text, kilobytes a question would load lazily).
-FOR_REVIEW = (
-    joinedload(Attempt.topic),
-    selectinload(Attempt.items)
-    .selectinload(AttemptItem.question_version)
-    .selectinload(QuestionVersion.section)
-    .load_only(Section.slug, Section.title),
-)
 #: What the quiz page needs: the topic; its questions come as cached HTML (fragments.py).
 WITH_TOPIC = (joinedload(Attempt.topic),)
 
@@ -52,7 +43,7 @@ WITH_TOPIC = (joinedload(Attempt.topic),)
 #: The attempt's query for each of the loads above, built once: the quiz page runs one on every view.
 _ATTEMPT_BY_ID = {
     load: select(Attempt).where(Attempt.id == bindparam("attempt_id")).options(*load)
-    for load in (WITH_ITEMS, FOR_REVIEW, WITH_TOPIC)
+    for load in (WITH_ITEMS, WITH_TOPIC)
 }
 
 
@@ -260,21 +251,32 @@ def _shows_keys(attempt: Attempt, progress) -> bool:
 @login_required
 def review(attempt_id: int):
     """The result of a finished attempt and, if the policy allows, every answer explained."""
-    attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user, load=FOR_REVIEW)
+    attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user, load=WITH_TOPIC)
     if attempt.is_paper and attempt.is_open:
         return _paper_pending(attempt)
     if attempt.is_open:
         if accepts_writes(attempt.deadline_at, utcnow(), _grace()):
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
         settle_overdue(attempt.user_id)  # overdue: close it, then show its result
-        attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user, load=FOR_REVIEW)
+        attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user, load=WITH_TOPIC)
     progress = next(p for p in progress_for(db.session, attempt.user_id) if p.topic.id == attempt.topic_id)
     viewing_other = attempt.user_id != current_user.id
+    show_answers = _shows_keys(attempt, progress)
+    questions = None
+    if show_answers or viewing_other:  # a manager who may not see the keys sees each question marked
+        questions = review_fragments.questions(
+            db.session,
+            attempt.id,
+            str(get_locale()),
+            lesson_url=url_for("learn.topic", number=attempt.topic.number),
+            explained=show_answers,
+        )
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         progress=progress,
-        show_answers=_shows_keys(attempt, progress),
+        show_answers=show_answers,
+        questions=questions,
         is_staff=viewing_other,
         form=FlaskForm(),
     )

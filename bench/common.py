@@ -4,6 +4,7 @@ percentiles, and seeding trainees (one password hash shared, so building a big i
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -101,3 +102,15 @@ def add_trainees(session, prefix: str, trainees: int, password: str) -> None:
         )
         for n in range(trainees)
     )
+
+
+#: Start answers with the new paper itself; its own address is in the page's canonical link.
+_PAPER = re.compile(r'<link rel="canonical" href="/attempts/(\d+)">')
+
+
+def paper_id(html: str) -> int:
+    """The attempt id of the quiz page ``html`` (the answer to Start, or GET /attempts/<id>)."""
+    match = _PAPER.search(html)
+    if not match:
+        raise ValueError("not a quiz page: " + html[:200])
+    return int(match.group(1))

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import aiohttp
-from common import free_port, start_gunicorn, workers_cpu
+from common import free_port, paper_id, start_gunicorn, workers_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,10 +34,8 @@ async def measure(base: str, master: int, n: int, gaps: list[float]) -> None:
     trainee = province.Trainee(0, base, connector, tally, random.Random(1))
     try:
         await trainee.log_in()
-        _page, final = await trainee.request(
-            "start", "POST", "/topics/1/attempts", 200, data={"csrf_token": trainee.token}
-        )
-        attempt = int(final.rsplit("/", 1)[1])
+        page, _ = await trainee.request("start", "POST", "/topics/1/attempts", 200, data={"csrf_token": trainee.token})
+        attempt = paper_id(page)
         headers, seq = {"X-CSRFToken": trainee.token}, 0
         for gap in gaps:
             for what in ("healthz", "save", "page"):

@@ -15,7 +15,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import re
 import shutil
 import statistics
 import sys
@@ -24,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import add_trainees
+from common import add_trainees, paper_id
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -106,7 +105,7 @@ def client_for(app, n: int):
 
 def start(client, topic: int) -> int:
     response = client.post(f"/topics/{topic}/attempts")
-    return int(re.search(r"/attempts/(\d+)$", response.location).group(1))
+    return paper_id(response.get_data(as_text=True))
 
 
 def show(name: str, cost: Cost, timer: Timer, list_them: bool) -> None:
@@ -210,7 +209,7 @@ def main() -> None:
                         response, start_statements = log.measure(press)
                     else:
                         response = starts(press)
-                    a = int(re.search(r"/attempts/(\d+)$", response.location).group(1))
+                    a = paper_id(response.get_data(as_text=True))
                     for position in range(1, 21):
                         other.post(
                             f"/attempts/{a}/answers", json={"position": position, "selected": [0], "seq": position}

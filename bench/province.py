@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
-from common import add_trainees, free_port, percentile, start_gunicorn
+from common import add_trainees, free_port, paper_id, percentile, start_gunicorn
 from province_watch import ServerWatch, print_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,13 +151,13 @@ class Trainee:
         """Start at ``delay``, answer 20 questions with think time, submit, review."""
         await asyncio.sleep(delay)
         t0 = time.perf_counter()
-        page, final = await self.request("start", "POST", "/topics/1/attempts", 200, data={"csrf_token": self.token})
+        page, _ = await self.request("start", "POST", "/topics/1/attempts", 200, data={"csrf_token": self.token})
         self.tally.latency["start + quiz page"].append(time.perf_counter() - t0)
-        match = re.fullmatch(r"/attempts/(\d+)", final)
-        if not match:
-            self.tally.fail("start", f"landed on {final}")
-            raise Failed
-        self.attempt = int(match.group(1))
+        try:
+            self.attempt = paper_id(page)  # the answer is the new paper itself
+        except ValueError:
+            self.tally.fail("start", page[:200])
+            raise Failed from None
         questions: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for kind, position, value in OPTION.findall(page):
             questions[int(position)].append((kind, int(value)))

@@ -38,7 +38,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import add_trainees, free_port, start_gunicorn, workers_cpu
+from common import add_trainees, free_port, paper_id, start_gunicorn, workers_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -163,7 +163,7 @@ def log_in_and_start(base: str, n: int) -> tuple[int, str, str]:
     page = opener.open(f"{base}/topics/1").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = opener.open(f"{base}/topics/1/attempts", urllib.parse.urlencode({"csrf_token": token}).encode())
-    attempt = int(re.search(r"/attempts/(\d+)$", response.geturl()).group(1))
+    attempt = paper_id(response.read().decode())
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     return attempt, cookie, token
 

@@ -56,9 +56,10 @@ def init_app(app: Flask) -> None:
         version is older than the user's was ended by a password change, a deactivation or "log
         out everywhere" (auth/sessions.py).
 
-        Detached from the session so that a write transaction's commit does not expire it, which
-        would load it a second time (autosave, submit). So only the columns and ``ward`` are at
-        hand: load anything else (cohort) by id.
+        Detached from the session, with its ward, so that a write transaction's commit does not
+        expire them, which would load them a second time (autosave, submit, a page rendered after a
+        commit). So only the columns and ``ward``'s columns are at hand: load anything else
+        (cohort) by id.
         """
         parsed = sessions.parse_login_id(login_id)
         sid = sessions.current_sid()
@@ -71,6 +72,8 @@ def init_app(app: Flask) -> None:
         if revoked is not None or user.session_version != parsed[1] or not user.active:
             return None  # logged out, ended everywhere, or deactivated
         db.session.expunge(user)
+        if user.ward is not None:
+            db.session.expunge(user.ward)  # the footer names it, after any commit as well
         return user
 
 

@@ -12,6 +12,9 @@ _OPTION = re.compile(
 )
 
 
+_CANONICAL = re.compile(r'<link rel="canonical" href="/attempts/(\d+)">')
+
+
 @dataclass
 class Option:
     position: int
@@ -41,10 +44,15 @@ def wrong_value(opts: list[Option]) -> int:
 
 
 def start(client, number=1):
-    response = client.post(f"/topics/{number}/attempts")
-    assert response.status_code == 302, response.data[:300]
-    match = re.fullmatch(r"/attempts/(\d+)", response.location)
-    assert match, response.location
+    """Press Start: the answer is the new paper itself; its attempt's id."""
+    return started(client.post(f"/topics/{number}/attempts"))
+
+
+def started(response) -> int:
+    """The attempt a Start answered with: a new paper (200, its own address in the canonical link)."""
+    assert response.status_code == 200, (response.status_code, response.location, response.data[:300])
+    match = _CANONICAL.search(response.get_data(as_text=True))
+    assert match, response.data[:300]
     return int(match.group(1))
 
 

@@ -20,7 +20,7 @@ from quizapp.models import (
     TopicResult,
 )
 
-from .quizpage import options, right_values, wrong_value
+from .quizpage import options, right_values, start, wrong_value
 
 _CHOICE = re.compile(r'name="choice" id="[^"]+" value="(?P<value>\d+)">\s*<span>(?P<text>[^<]*)</span>')
 
@@ -31,8 +31,7 @@ def practice_choices(html: str) -> list[tuple[int, str]]:
 
 def graded_attempt(client, right: bool) -> int:
     """Take and submit a graded attempt at topic 1, every answer right (or every answer wrong)."""
-    response = client.post("/topics/1/attempts")
-    attempt_id = int(response.location.rsplit("/", 1)[1])
+    attempt_id = start(client)
     opts = options(client.get(f"/attempts/{attempt_id}").get_data(as_text=True))
     for seq, (position, o) in enumerate(sorted(opts.items()), start=1):
         chosen = right_values(o) if right else [wrong_value(o)]

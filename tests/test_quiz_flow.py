@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from quizapp.db import db
 from quizapp.models import Attempt, AttemptItem, AttemptStatus, LessonView, Topic, utcnow
 
-from .quizpage import options, right_values, save, start, wrong_value
+from .quizpage import options, right_values, save, start, started, wrong_value
 
 
 def paper(client, attempt_id):
@@ -64,7 +64,17 @@ def test_paper_is_fixed_when_the_attempt_starts(client, trainee):
     assert first.replace(
         first[first.find("data-server-now") : first.find("data-server-now") + 60], ""
     ) == again.replace(again[again.find("data-server-now") : again.find("data-server-now") + 60], "")
-    assert start(client) == attempt_id  # starting again resumes the same attempt
+    again = client.post("/topics/1/attempts")  # starting again resumes the same attempt
+    assert again.status_code == 302 and again.location == f"/attempts/{attempt_id}"
+
+
+def test_start_answers_with_the_new_paper_under_its_own_address(client, trainee):
+    response = client.post("/topics/1/attempts")
+    attempt_id = started(response)  # 200, the canonical link names /attempts/<id> (app.js shows it)
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert options(response.get_data(as_text=True)) == options(
+        client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    )
 
 
 def test_saved_answers_survive_a_reload(client, trainee):

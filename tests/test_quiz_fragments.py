@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from quizapp.db import db, write_transaction
 from quizapp.models import Attempt, AttemptItem, AttemptStatus, QuestionVersion
 from quizapp.quiz import attempts as service
 
-from .quizpage import options
+from .quizpage import options, started
 
 
 @pytest.fixture
@@ -24,8 +23,7 @@ def trainee(make, login):
 
 
 def start(client) -> int:
-    response = client.post("/topics/1/attempts")
-    return int(re.fullmatch(r"/attempts/(\d+)", response.location).group(1))
+    return started(client.post("/topics/1/attempts"))
 
 
 def paper_rows(app, attempt_id):

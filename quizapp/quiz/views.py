@@ -90,7 +90,13 @@ def start(number: int):
         created = False
     if not created:
         flash(_("You are continuing your unfinished attempt."), "info")
-    return redirect(url_for("quiz.take", attempt_id=attempt.id))
+        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    db.session.add(topic)  # back in the session as loaded, so the page's attempt.topic needs no query
+    # A new paper is the answer itself, not a redirect to it: when a whole class presses Start at
+    # once, a second request per trainee (on a phone network, a second round trip) is what costs.
+    # The page gives itself its own address (the canonical link, app.js), so a reload is a GET;
+    # without JavaScript a reload posts again, which resumes this attempt (above).
+    return _paper_page(attempt)
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -106,6 +112,12 @@ def take(attempt_id: int):
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     if not attempt.is_open:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    return _paper_page(attempt, now)
+
+
+def _paper_page(attempt: Attempt, now=None):
+    """The quiz page of an open online attempt that still accepts answers."""
+    now = now or utcnow()
     return render_template(
         "quiz/take.html",
         attempt=attempt,

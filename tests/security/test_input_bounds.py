@@ -13,6 +13,7 @@ from quizapp.db import write_transaction
 from quizapp.models import Attempt, AttemptItem, Role
 from quizapp.params import MAX_ID, Params, json_int, local_path, to_date, to_int
 
+from ..quizpage import started
 from ..secworld import login
 
 
@@ -77,7 +78,7 @@ def open_attempt(app, make):
     make.topic(number=1)
     client = app.test_client()
     login(client, make.user().username)
-    attempt_id = int(client.post("/topics/1/attempts").location.rsplit("/", 1)[1])
+    attempt_id = started(client.post("/topics/1/attempts"))
     return client, attempt_id
 
 

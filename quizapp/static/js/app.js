@@ -15,6 +15,14 @@
     return two(d.getHours()) + ":" + two(d.getMinutes()) + " " + two(d.getDate()) + "/" + two(d.getMonth() + 1) + "/" + d.getFullYear();
   }
 
+  // A page that answers a POST (the new paper after Start) names its own
+  // address: show that one, so that a reload or a bookmark asks for the page instead of posting again.
+  var canonical = document.querySelector("link[rel=canonical]");
+  if (canonical && window.history && history.replaceState && window.URL) {
+    var own = new URL(canonical.href);
+    if (own.pathname !== location.pathname) history.replaceState(null, "", own.pathname + location.search);
+  }
+
   // A page the service worker served from its store carries the time it was stored.
   var main = document.getElementById("main");
   var note = document.getElementById("offline-note");

@@ -18,10 +18,11 @@ review), acknowledged answers missing, the generator's CPU and each gunicorn wor
 
 Usage: .venv/bin/python bench/province.py [--trainees 2000] [--window 20] [--think 3,8]
        [--workers 2] [--database-url postgresql+psycopg://...] [--max-seconds 1200]
-       [--timeline 5] [--access-log FILE]
+       [--timeline 5] [--access-log FILE] [--nginx]
 --timeline N prints the quiz phase in N-second buckets (answers, latency, the workers' and the
 generator's CPU, the generator's event-loop lag, the machine's busy and stolen time), to see where
-a queue builds; --access-log keeps gunicorn's access log with each request's time in the worker.
+a queue builds; --access-log keeps gunicorn's access log with each request's time in the worker;
+--nginx puts nginx in front of gunicorn as the README deploys it (bench/nginx_front.py says why).
 Needs aiohttp (requirements-dev.txt).
 """
 
@@ -43,6 +44,7 @@ from pathlib import Path
 
 import aiohttp
 from common import add_trainees, free_port, paper_id, percentile, start_gunicorn
+from nginx_front import nginx_cpu, start_nginx
 from province_watch import ServerWatch, print_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,7 +202,8 @@ class Trainee:
 
 async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
     rng = random.Random(args.seed)
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)  # sync workers close each connection
+    # Sync workers close each connection; nginx keeps the browsers' connections alive.
+    connector = aiohttp.TCPConnector(limit=0, force_close=not args.nginx)
     trainees = [Trainee(n, base, connector, tally, random.Random(rng.random())) for n in range(args.trainees)]
     phases = {}
     try:
@@ -298,6 +301,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--access-log", help="gunicorn's access log here: time, path, status, seconds in the worker")
     parser.add_argument("--timeline", type=float, default=0, help="also print the quiz phase in buckets of this many s")
+    parser.add_argument("--nginx", action="store_true", help="the trainees reach gunicorn through nginx (README)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="quizapp-province-"))
     url = args.database_url or f"sqlite:///{folder / 'quizapp.sqlite'}"
@@ -312,6 +316,10 @@ def main() -> None:
     env = {**os.environ, "QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": "bench-secret"}
     access = ["--access-logfile", args.access_log, "--access-logformat", ACCESS_FORMAT] if args.access_log else []
     server = start_gunicorn(folder, env, port, args.workers, "--backlog", "4096", *access)
+    front = None
+    if args.nginx:
+        front_port = free_port()
+        front, base = start_nginx(folder, front_port, port), f"http://127.0.0.1:{front_port}"
     watch = ServerWatch(server.pid)
     tally = Tally()
     try:
@@ -321,6 +329,9 @@ def main() -> None:
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     finally:
         watch.done.set()
+        nginx = nginx_cpu(front) if front else 0.0
+        if front:
+            front.terminate()
         server.terminate()
         server.wait(10)
     missing, ungraded, checked = check_database(url, tally)
@@ -330,7 +341,8 @@ def main() -> None:
     peak = max(watch.peak.values(), default=0.0)
     logged = phases["logged in"]
     print(
-        f"\ngunicorn {args.workers} sync workers; {args.trainees} trainees; starts over {args.window:.0f} s;"
+        f"\n{'nginx, ' if front else ''}gunicorn {args.workers} sync workers; {args.trainees} trainees;"
+        f" starts over {args.window:.0f} s;"
         f" think time {args.think} s; load average after: {os.getloadavg()[0]:.2f}"
     )
     print(
@@ -353,6 +365,8 @@ def main() -> None:
     print(f"acknowledged answers: {checked}; missing or different in the database: {missing}")
     print(f"submitted attempts: {len(tally.submitted)}; not graded in the database: {ungraded}")
     print(f"generator CPU: {cpu:.1f} s over {wall:.1f} s = {100 * cpu / wall:.0f} % of one core")
+    if front:
+        print(f"nginx CPU: {nginx:.1f} s = {100 * nginx / wall:.0f} % of one core")
     print(
         "worker RSS, peak (a login's password hash takes 32 MB for a moment): "
         + ", ".join(f"{mb:.0f} MB" for mb in sorted(watch.peak.values()))

@@ -34,6 +34,11 @@ def start_gunicorn(folder: Path, env: dict, port: int, workers: int, *options: s
         stdout=subprocess.DEVNULL,
         stderr=open(folder / "gunicorn.log", "w"),  # noqa: SIM115  (gunicorn keeps it open)
     )
+    return answering(server, port, "gunicorn", folder / "gunicorn.log")
+
+
+def answering(server: subprocess.Popen, port: int, name: str, log: Path) -> subprocess.Popen:
+    """``server`` once it answers /healthz on ``port``; else stop it and exit, pointing at its ``log``."""
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz")
@@ -41,7 +46,7 @@ def start_gunicorn(folder: Path, env: dict, port: int, workers: int, *options: s
         except OSError:
             time.sleep(0.1)
     server.terminate()
-    sys.exit("gunicorn did not start; see " + str(folder / "gunicorn.log"))
+    sys.exit(f"{name} did not start; see {log}")
 
 
 def worker_pids(master: int) -> list[int]:

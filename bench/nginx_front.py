@@ -17,11 +17,9 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from common import cpu_seconds
+from common import answering, cpu_seconds
 
 CONFIG = """
 {user}
@@ -63,14 +61,7 @@ def start_nginx(folder: Path, port: int, upstream: int) -> subprocess.Popen:
     user = "user root;" if os.geteuid() == 0 else ""
     conf.write_text(CONFIG.format(user=user, folder=folder, port=port, upstream=upstream))
     server = subprocess.Popen([binary, "-c", str(conf), "-p", str(folder), "-g", "daemon off;"])
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    sys.exit("nginx did not start; see " + str(folder / "nginx-error.log"))
+    return answering(server, port, "nginx", folder / "nginx-error.log")
 
 
 def nginx_cpu(server: subprocess.Popen) -> float:

@@ -137,3 +137,12 @@ def login(client):
         return c
 
     return do
+
+
+@pytest.fixture
+def trainee(make, login):
+    """A trainee logged in on ``client``, and topic 1 with single, multiple and true/false questions."""
+    user = make.user()
+    make.topic(number=1, sections=2, per_section=5, types=("single", "multiple", "true_false"))
+    login(user)
+    return user

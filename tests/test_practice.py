@@ -59,14 +59,6 @@ def answer_current(client, set_id: int, right: bool):
     return position, client.get(response.location).get_data(as_text=True)
 
 
-@pytest.fixture
-def trainee(make, login):
-    user = make.user()
-    make.topic(number=1, sections=2, per_section=5, types=("single", "multiple", "true_false"))
-    login(user)
-    return user
-
-
 def snapshot(app) -> dict:
     """Everything practice must never change."""
     with app.app_context():

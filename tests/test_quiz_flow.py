@@ -31,14 +31,6 @@ def shift_clock(app, attempt_id, **delta):
         db.session.commit()
 
 
-@pytest.fixture
-def trainee(make, login):
-    user = make.user()
-    make.topic(number=1, sections=2, per_section=5, types=("single", "multiple", "true_false"))
-    login(user)
-    return user
-
-
 def test_full_flow_start_answer_submit_review(client, trainee, app):
     attempt_id = start(client)
     html, opts = paper(client, attempt_id)

@@ -14,14 +14,6 @@ from quizapp.quiz import attempts as service
 from .quizpage import options, started
 
 
-@pytest.fixture
-def trainee(make, login):
-    user = make.user()
-    make.topic(number=1, sections=2, per_section=5, types=("single", "multiple", "true_false"))
-    login(user)
-    return user
-
-
 def start(client) -> int:
     return started(client.post("/topics/1/attempts"))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from quizapp.db import db, write_transaction
@@ -11,14 +10,6 @@ from quizapp.quiz import attempts as service
 
 from .factories import Statements
 from .quizpage import save, start
-
-
-@pytest.fixture
-def trainee(make, login):
-    user = make.user()
-    make.topic(number=1, sections=2, per_section=5, types=("single", "multiple", "true_false"))
-    login(user)
-    return user
 
 
 def test_service_save_then_submit_in_one_transaction_grades_the_saved_answer(app, make):

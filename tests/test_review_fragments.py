@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select, update
 
 from quizapp.db import db, write_transaction
@@ -23,14 +22,6 @@ _OPTION = re.compile(
     r'<li class="(?P<classes>[^"]*)">\s*<span class="mark" aria-hidden="true">(?P<mark>.)</span>\s*'
     r"(?P<text>[^<]*?)\s*(?P<yours><em>\(bạn chọn\)</em>)?\s*(?:<strong[^>]*>[^<]*</strong>)?\s*</li>",
 )
-
-
-@pytest.fixture
-def trainee(make, login):
-    user = make.user()
-    make.topic(number=1, sections=2, per_section=5, types=("single", "multiple", "true_false"))
-    login(user)
-    return user
 
 
 def _items(app, attempt_id):

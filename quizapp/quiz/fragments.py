@@ -49,13 +49,25 @@ class Paper:
 
 
 _ITEM = AttemptItem.__table__
-#: The paper's lines, built once (building a statement costs more than running it), read as
-#: plain rows through the connection (half the cost of the ORM's rows).
+#: The paper's lines (for the quiz page and the review), built once (building a statement costs
+#: more than running it), read as plain rows through the connection (half the cost of the ORM's rows).
 _ITEMS = (
-    select(_ITEM.c.position, _ITEM.c.question_version_id, _ITEM.c.option_order, _ITEM.c.selected, _ITEM.c.seq)
+    select(
+        _ITEM.c.position,
+        _ITEM.c.question_version_id,
+        _ITEM.c.option_order,
+        _ITEM.c.selected,
+        _ITEM.c.seq,
+        _ITEM.c.is_correct,
+    )
     .where(_ITEM.c.attempt_id == bindparam("attempt_id"))
     .order_by(_ITEM.c.position)
 )
+
+
+def paper_lines(session: Session, attempt_id: int) -> list:
+    """The attempt's items as plain rows in paper order: position, version, option order, answer, seq, mark."""
+    return session.connection().execute(_ITEMS, {"attempt_id": attempt_id}).all()
 
 
 def cache() -> dict:
@@ -120,7 +132,7 @@ def fragments(session: Session, version_ids: Iterable[int], language: str) -> di
 
 def paper(session: Session, attempt_id: int, language: str) -> Paper:
     """The attempt's questions with its option order and saved answers, from cached fragments."""
-    items = session.connection().execute(_ITEMS, {"attempt_id": attempt_id}).all()
+    items = paper_lines(session, attempt_id)
     found = fragments(session, (item.question_version_id for item in items), language)
     parts = []
     for item in items:

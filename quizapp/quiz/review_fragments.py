@@ -18,13 +18,16 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from ..models import AttemptItem, QuestionVersion, Section
+from ..models import QuestionVersion, Section
 from . import fragments
 
 #: The marker for the lesson's address, filled in per page (escaped text never contains "<").
 # Safe to mark: a constant marker, no outside data.
 LESSON_SLOT = Markup("<@lesson@>")  # nosec B704
+#: The tags the parts leave open: the item's <section> (opened by ``opener``) and, when the options
+#: are shown, their list (closed by ``explanation``).
 CLOSE = "</section>\n"
+OPTIONS = '  <ul class="review-options">\n'
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,7 @@ class Explained:
     explanation: str
 
 
-_ITEM = AttemptItem.__table__
-#: The attempt's lines as plain rows, built once.
-_ITEMS = (
-    select(_ITEM.c.position, _ITEM.c.question_version_id, _ITEM.c.option_order, _ITEM.c.selected, _ITEM.c.is_correct)
-    .where(_ITEM.c.attempt_id == bindparam("attempt_id"))
-    .order_by(_ITEM.c.position)
-)
+#: What the review shows of each version, built once.
 _VERSIONS = (
     select(
         QuestionVersion.id,
@@ -106,7 +103,7 @@ def questions(session: Session, attempt_id: int, language: str, lesson_url: str,
     ``lesson_url``; otherwise each question's text and whether it was right only (what a manager
     who still sits the topic may see).
     """
-    items = session.connection().execute(_ITEMS, {"attempt_id": attempt_id}).all()
+    items = fragments.paper_lines(session, attempt_id)
     found = _explained(session, {item.question_version_id for item in items}, language)
     lesson, parts = str(escape(lesson_url)), []
     for item in items:
@@ -115,7 +112,7 @@ def questions(session: Session, attempt_id: int, language: str, lesson_url: str,
         parts.append(part.text)
         if explained:
             chosen = set(item.selected or ())
-            parts.append('  <ul class="review-options">\n')
+            parts.append(OPTIONS)
             parts.extend(part.options[index][index in chosen] for index in item.option_order)
             parts.append(part.explanation.replace(LESSON_SLOT, lesson))
         parts.append(CLOSE)

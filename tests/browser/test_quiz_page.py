@@ -16,7 +16,9 @@ from quizapp.models import Attempt, AttemptItem, AttemptStatus, utcnow
 
 from ..factories import PASSWORD, Factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+# The service worker leaves saves alone (quiz.js buffers them); blocking it keeps `route` in go_offline
+# reliable (see the `phone` fixture).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.without_service_worker]
 
 
 def saved(app, attempt_id):

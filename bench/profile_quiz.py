@@ -6,7 +6,8 @@ test client (no server, no network): the quiz page ``GET /attempts/<id>``, the a
 prints the SQL statements one request runs (the list, for the first request) and the CPU time over
 ``--repeat`` requests; ``--profile X`` adds a cProfile of that request sorted by cumulative time.
 
-Usage: .venv/bin/python bench/profile_quiz.py [--repeat 200] [--profile page|save|start|submit|review] [--statements]
+Usage: .venv/bin/python bench/profile_quiz.py [--repeat 200] [--statements]
+                                              [--profile healthz|page|save|start|submit|review]
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ class Timer:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--profile", choices=("page", "save", "start", "submit", "review"))
+    parser.add_argument("--profile", choices=("healthz", "page", "save", "start", "submit", "review"))
     parser.add_argument("--statements", action="store_true", help="list each request's SQL statements")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="quizapp-profile-"))
@@ -167,10 +168,11 @@ def main() -> None:
         print(f"{'per request':34} SQL  Python   CPU ms  CPU ms  write lock")
         print(f"{'':34} stm.  calls    mean  median  held ms")
         response, statements = log.measure(lambda: client.get("/healthz"))
-        timer = Timer(False, log)
+        timer = Timer(args.profile == "healthz", log)
         for _ in range(args.repeat):
             timer(lambda: client.get("/healthz"))
         show("GET /healthz (for scale)", statements, timer, args.statements)
+        timer.report()
 
         response, statements = log.measure(lambda: client.get(page_url))
         assert response.status_code == 200, response.status_code

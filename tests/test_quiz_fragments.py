@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import astuple
 from datetime import timedelta
 
 import pytest
@@ -10,7 +12,9 @@ from sqlalchemy import select, update
 from quizapp.db import db, write_transaction
 from quizapp.models import Attempt, AttemptItem, AttemptStatus, QuestionVersion
 from quizapp.quiz import attempts as service
+from quizapp.quiz import fragments
 
+from .factories import Statements
 from .quizpage import options, started
 
 
@@ -50,6 +54,26 @@ def test_each_attempt_shows_its_own_order_and_answers_from_shared_fragments(app,
             assert [o.text for o in shown[position]] == texts
             assert [o.value for o in shown[position] if o.checked] == saved == [1]
             assert f'data-position="{position}" data-seq="{position}"' in html
+
+
+def the_form(html: str) -> str:
+    """The paper's form: the questions, the answers, the save and submit buttons."""
+    return re.search(r'<form [^>]*id="quiz-form".*?</form>', html, re.S).group(0)
+
+
+def test_the_start_shows_its_paper_without_reading_it_back(app, client, trainee):
+    """A start renders the lines it drew; they are what the database holds, so the page is the same."""
+    with Statements(app) as sql:
+        response = client.post("/topics/1/attempts")
+    attempt_id = started(response)
+    inserted = next(n for n, s in enumerate(sql.all) if s.startswith("INSERT INTO attempt_item"))
+    assert not [s for s in sql.all[inserted + 1 :] if "attempt_item" in s], sql.all[inserted + 1 :]
+    with app.app_context():
+        rows = fragments.paper_lines(db.session, attempt_id)
+    drawn = [(row.question_version_id, row.option_order) for row in rows]
+    assert [astuple(line) for line in fragments.new_paper_lines(drawn)] == [tuple(row) for row in rows]
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert the_form(response.get_data(as_text=True)) == the_form(page)
 
 
 def test_fragments_follow_the_language(client, trainee):

@@ -70,6 +70,27 @@ def paper_lines(session: Session, attempt_id: int) -> list:
     return session.connection().execute(_ITEMS, {"attempt_id": attempt_id}).all()
 
 
+@dataclass(frozen=True)
+class Line:
+    """One line of a paper, with the fields of a ``paper_lines`` row."""
+
+    position: int
+    question_version_id: int
+    option_order: list[int]
+    selected: list[int] | None
+    seq: int
+    is_correct: bool | None
+
+
+def new_paper_lines(drawn: Iterable[tuple[int, list[int]]]) -> list[Line]:
+    """The lines of a paper just drawn and inserted (``DrawnPaper.lines``): nothing answered or marked.
+
+    What ``paper_lines`` would read back right after the start's insert (the column defaults of
+    ``AttemptItem``), so the start's page needs no query (tests/test_quiz_fragments.py compares them).
+    """
+    return [Line(position, version_id, order, None, 0, None) for position, (version_id, order) in enumerate(drawn, 1)]
+
+
 def cache() -> dict:
     """This app's cache: (version id, language) -> Fragment, and per language labels and texts.
 
@@ -130,9 +151,12 @@ def fragments(session: Session, version_ids: Iterable[int], language: str) -> di
     return {v: cached[v, language] for v in wanted}
 
 
-def paper(session: Session, attempt_id: int, language: str) -> Paper:
-    """The attempt's questions with its option order and saved answers, from cached fragments."""
-    items = paper_lines(session, attempt_id)
+def paper(session: Session, attempt_id: int, language: str, lines: list | None = None) -> Paper:
+    """The attempt's questions with its option order and saved answers, from cached fragments.
+
+    ``lines``: the paper's lines when the caller has them (a start: ``new_paper_lines``), else read.
+    """
+    items = lines if lines is not None else paper_lines(session, attempt_id)
     found = fragments(session, (item.question_version_id for item in items), language)
     parts = []
     for item in items:

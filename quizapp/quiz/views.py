@@ -96,7 +96,7 @@ def start(number: int):
     # once, a second request per trainee (on a phone network, a second round trip) is what costs.
     # The page gives itself its own address (the canonical link, app.js), so a reload is a GET;
     # without JavaScript a reload posts again, which resumes this attempt (above).
-    return _paper_page(attempt)
+    return _paper_page(attempt, lines=fragments.new_paper_lines(drawn.lines))
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -115,13 +115,13 @@ def take(attempt_id: int):
     return _paper_page(attempt, now)
 
 
-def _paper_page(attempt: Attempt, now=None):
-    """The quiz page of an open online attempt that still accepts answers."""
+def _paper_page(attempt: Attempt, now=None, lines=None):
+    """The quiz page of an open online attempt that still accepts answers (``lines``: see fragments.paper)."""
     now = now or utcnow()
     return render_template(
         "quiz/take.html",
         attempt=attempt,
-        paper=fragments.paper(db.session, attempt.id, str(get_locale())),
+        paper=fragments.paper(db.session, attempt.id, str(get_locale()), lines),
         now=now,
         seconds_left=seconds_left(attempt.deadline_at, now),
         write_deadline=write_deadline(attempt.deadline_at, _grace()),

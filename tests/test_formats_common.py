@@ -89,6 +89,9 @@ def test_importable_is_empty_while_any_error_remains():
         ("cau-hoi.gift", b"", "gift"),
         ("cau-hoi.txt", b"Q?{=a ~b}", "gift"),
         ("cau-hoi.txt", AIKEN.encode(), "aiken"),
+        ("cau-hoi.txt", b"Tap {1, 2} co may phan tu?\nA. Mot\nB. Hai\nANSWER: B\n", "aiken"),
+        ("export", "Câu hỏi {x}?\nA) Có\nB) Không\nĐáp án: a\n".encode(), "aiken"),
+        ("cau-hoi.txt", b"Q?{=a ~b}\n// ANSWER: the one after the equals sign\n", "gift"),
         ("cau-hoi.docx", b"PK", None),
     ],
 )

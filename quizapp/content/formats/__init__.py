@@ -108,7 +108,12 @@ def guess_format(filename: str, data: bytes) -> str | None:
         return "yaml"
     if name.endswith(".xml") or head.lstrip("\ufeff \r\n\t").startswith("<"):
         return "moodle_xml"
-    if name.endswith(".gift") or "{" in head:
+    if name.endswith(".gift"):
+        return "gift"
+    # An answer line makes it Aiken even when a question's text holds a brace; else a brace is GIFT's answers.
+    if aiken.looks_like(head):
+        return "aiken"
+    if "{" in head:
         return "gift"
     if name.endswith(".txt"):
         return "aiken"

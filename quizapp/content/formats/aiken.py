@@ -43,6 +43,15 @@ def _folded(line: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
 
+def looks_like(text: str) -> bool:
+    """Whether ``text`` (a file's first lines) has an Aiken answer line: ``ANSWER: B`` or ``ĐÁP ÁN: B``."""
+    for line in text.splitlines():
+        answer = ANSWER.match(_folded(line))
+        if answer and LETTERS.match(answer.group(2).strip()):
+            return True
+    return False
+
+
 class _Reader:
     def __init__(self, report: ParseReport, sections: Mapping[str, str] | None):
         self.report = report

@@ -364,3 +364,34 @@ def test_a_file_import_after_a_browser_draft_numbers_its_version_past_the_draft(
             (3, "approved", "Câu một (tệp)?"),
         ]
         assert question.current_version.version == 3
+
+
+def test_a_file_import_retires_what_left_the_files_but_not_questions_written_in_the_browser(app, make, tmp_path):
+    """`flask init` imports the files at every upgrade: an approved question born in the browser stays drawn."""
+    from quizapp.content.importer import import_course
+    from quizapp.content.loader import load_package
+
+    from .test_content_loader import QUESTIONS, write_package
+
+    author, admin = make.user(role=Role.INSTRUCTOR, ward=None), make.user(role=Role.ADMIN, ward=None)
+    root = write_package(tmp_path / "questions")
+    with app.app_context(), write_transaction() as s:
+        import_course(s, load_package(root))
+    with app.app_context(), write_transaction() as s:
+        topic = s.scalar(select(Topic))
+        section = s.scalar(select(Section).where(Section.slug == "hinh-thuc-ky-luat"))
+        spec = editing.check(entry(section=section.slug), [section.slug]).spec
+        question = editing.create(s, topic, section, spec, s.get(User, author.id), "Câu mới")
+        browser_id, vid = question.id, question.versions[0].id
+    _submit(app, author.id, vid)
+    _approve(app, admin.id, [_token(app, vid)])
+    # The files lose t1-001; the browser's question was never in them.
+    write_package(root, questions="- id: t1-002" + QUESTIONS.split("- id: t1-002")[1])
+    with app.app_context(), write_transaction() as s:
+        report = import_course(s, load_package(root))
+        status = dict(s.execute(select(Question.ext_id, Question.status)).all())
+        browser_ext_id = s.get(Question, browser_id).ext_id
+    assert (report.retired, report.kept_from_browser) == (1, 1)
+    assert "1 approved questions written in the browser kept" in report.summary()
+    assert status["t1-001"] == QuestionStatus.RETIRED
+    assert status[browser_ext_id] == QuestionStatus.APPROVED

@@ -2,7 +2,9 @@
 
 Identity is kept by ids: topics by number, sections by (topic, slug), questions by their
 questions.yaml ``id``. A question whose wording changed gets a new version; attempts keep pointing
-at the version they showed. Questions that left the files are retired, never deleted.
+at the version they showed. Questions that left the files are retired, never deleted; a question
+written in the browser (every version has an author) was never in the files, so an import leaves it
+alone: `flask init` runs one at every upgrade and `make run`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class ImportReport:
     new_versions: int = 0
     unchanged: int = 0
     retired: int = 0
+    #: Approved questions written in the browser, not in the files and left as they are.
+    kept_from_browser: int = 0
     per_topic: dict[int, int] = field(default_factory=dict)
     #: Topic number -> quiz settings left at the value an admin set in the browser.
     kept_settings: dict[int, list[str]] = field(default_factory=dict)
@@ -37,6 +41,8 @@ class ImportReport:
             f"{self.topics} topics, {self.sections} sections; questions: {self.created} new, "
             f"{self.new_versions} changed, {self.unchanged} unchanged, {self.retired} retired"
         )
+        if self.kept_from_browser:
+            text += f"; {self.kept_from_browser} approved questions written in the browser kept"
         if self.kept_settings:
             kept = ", ".join(f"topic {n}: {', '.join(names)}" for n, names in sorted(self.kept_settings.items()))
             text += f"; quiz settings changed by an admin kept ({kept})"
@@ -137,9 +143,22 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
         question.current_version_id = version.id
     report.per_topic[spec.number] = len(spec.questions)
 
-    for question in session.scalars(
-        select(Question).where(Question.topic_id == topic.id, Question.status == QuestionStatus.APPROVED)
+    for question, from_files in session.execute(
+        select(Question, _FROM_FILES).where(Question.topic_id == topic.id, Question.status == QuestionStatus.APPROVED)
     ):
-        if question.ext_id not in in_file:
+        if question.ext_id in in_file:
+            continue
+        if from_files:
             question.status = QuestionStatus.RETIRED
             report.retired += 1
+        else:
+            report.kept_from_browser += 1
+
+
+#: Whether a question ever came from the course files: one of its versions has no browser author.
+_FROM_FILES = (
+    select(QuestionVersion.id)
+    .where(QuestionVersion.question_id == Question.id, QuestionVersion.author_id.is_(None))
+    .exists()
+    .label("from_files")
+)

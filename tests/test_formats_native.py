@@ -13,7 +13,7 @@ from quizapp.content.importer import import_course
 from quizapp.content.loader import PackageError, load_package
 from quizapp.db import write_transaction
 
-from .test_content_loader import QUESTIONS, write_package
+from .course_package import QUESTIONS, write_package
 
 ROOT = Path(__file__).resolve().parent.parent / "questions"
 SPEC = load_package(ROOT)

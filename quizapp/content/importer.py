@@ -2,9 +2,13 @@
 
 Identity is kept by ids: topics by number, sections by (topic, slug), questions by their
 questions.yaml ``id``. A question whose wording changed gets a new version; attempts keep pointing
-at the version they showed. Questions that left the files are retired, never deleted; a question
-written in the browser (every version has an author) was never in the files, so an import leaves it
-alone: `flask init` runs one at every upgrade and `make run`.
+at the version they showed. Questions that left the files are retired, never deleted.
+
+The files win where they changed, and only there: `flask init` runs an import at every upgrade (and
+`make run`), so what was approved in the browser since must survive an import of unchanged files.
+A question written in the browser (every version has an author) was never in the files and is left
+alone; a file question whose approved wording was changed in the browser keeps it as long as its
+wording in the files is the one last imported; a file question an admin retired stays retired.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..models import Course, Question, QuestionStatus, QuestionVersion, Section, Topic
+from ..models import AuditLog, Course, Question, QuestionStatus, QuestionVersion, Section, Topic
 from ..quiz.settings import apply_file_settings
 from .loader import CourseSpec, TopicSpec
 
@@ -30,8 +34,10 @@ class ImportReport:
     new_versions: int = 0
     unchanged: int = 0
     retired: int = 0
-    #: Approved questions written in the browser, not in the files and left as they are.
+    #: Approved questions or wordings written in the browser, left as they are (the files did not change them).
     kept_from_browser: int = 0
+    #: Questions in the files that an admin retired in the browser: they stay retired.
+    kept_retired: int = 0
     per_topic: dict[int, int] = field(default_factory=dict)
     #: Topic number -> quiz settings left at the value an admin set in the browser.
     kept_settings: dict[int, list[str]] = field(default_factory=dict)
@@ -42,7 +48,9 @@ class ImportReport:
             f"{self.new_versions} changed, {self.unchanged} unchanged, {self.retired} retired"
         )
         if self.kept_from_browser:
-            text += f"; {self.kept_from_browser} approved questions written in the browser kept"
+            text += f"; {self.kept_from_browser} approved in the browser kept"
+        if self.kept_retired:
+            text += f"; {self.kept_retired} retired by an admin kept retired"
         if self.kept_settings:
             kept = ", ".join(f"topic {n}: {', '.join(names)}" for n, names in sorted(self.kept_settings.items()))
             text += f"; quiz settings changed by an admin kept ({kept})"
@@ -119,9 +127,17 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
         else:
             latest = question.current_version
             question.topic_id = topic.id
-            question.status = QuestionStatus.APPROVED  # the files are the reviewed course
+            if question.status == QuestionStatus.RETIRED and _retired_by_an_admin(session, question.id):
+                report.kept_retired += 1  # an admin's decision with a reason; its wording still follows the files
+            else:
+                question.status = QuestionStatus.APPROVED  # the files are the reviewed course
         if latest is not None and latest.content_hash == q.content_hash:
             report.unchanged += 1
+            continue
+        if latest is not None and latest.author_id is not None and _last_from_files(question) == q.content_hash:
+            # The files still hold what they held at the last import; the wording drawn now was
+            # written and approved in the browser since. Keep it: the files did not change it.
+            report.kept_from_browser += 1
             continue
         if latest is not None:
             report.new_versions += 1
@@ -153,6 +169,30 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
             report.retired += 1
         else:
             report.kept_from_browser += 1
+
+
+def _retired_by_an_admin(session: Session, question_id: int) -> bool:
+    """Whether an admin retired the question in the browser (and has not restored it since).
+
+    An import retires without an audit entry per question, so the audit log tells the two apart.
+    """
+    last = session.scalar(
+        select(AuditLog.action)
+        .where(
+            AuditLog.target_type == "question",
+            AuditLog.target_id == str(question_id),
+            AuditLog.action.in_(("question.retire", "question.restore")),
+        )
+        .order_by(AuditLog.id.desc())
+        .limit(1)
+    )
+    return last == "question.retire"
+
+
+def _last_from_files(question: Question) -> str | None:
+    """The content hash of the question's latest wording that came from the files (None: none did)."""
+    from_files = [v for v in question.versions if v.author_id is None]
+    return max(from_files, key=lambda v: v.version).content_hash if from_files else None
 
 
 #: Whether a question ever came from the course files: one of its versions has no browser author.

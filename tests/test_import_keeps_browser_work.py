@@ -1,0 +1,156 @@
+"""The course files and the browser's work: what an import (run by `flask init` at every upgrade) keeps.
+
+The files win where they changed, and only there: a question written in the browser is never
+retired, a wording approved in the browser stays until the files change it, and an admin's
+retirement stays.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from quizapp.authoring import editing, workflow
+from quizapp.content.importer import import_course
+from quizapp.content.loader import load_package
+from quizapp.db import db, write_transaction
+from quizapp.models import Question, QuestionStatus, QuestionVersion, Role, Section, Topic, User, utcnow
+
+from .course_package import QUESTIONS, write_package
+
+
+def entry(ext_id: str = "", text: str = "Câu hỏi mới về tổ chức?") -> editing.EditorInput:
+    """The editor's input for a single-choice question in section hinh-thuc-ky-luat."""
+    return editing.EditorInput(
+        ext_id=ext_id,
+        type="single",
+        difficulty="medium",
+        section="hinh-thuc-ky-luat",
+        text=text,
+        explanation="Vì thế.",
+        source="Điều lệ Đảng",
+        options=[editing.OptionRow("Đúng là A", True, 1), editing.OptionRow("Sai là B", False, 2)],
+    )
+
+
+def spec_of(data: editing.EditorInput):
+    checked = editing.check(data, ["hinh-thuc-ky-luat", "thoi-hieu"])
+    assert checked.spec is not None, checked.errors
+    return checked.spec
+
+
+def approve(app, author_id: int, admin_id: int, vid: int) -> None:
+    """The author submits the version and an admin approves it, as the bank's pages do."""
+    with app.app_context(), write_transaction() as s:
+        workflow.submit(s, s.get(QuestionVersion, vid), s.get(User, author_id), utcnow())
+    with app.app_context(), write_transaction() as s:
+        token = workflow.token(s.get(QuestionVersion, vid))
+        workflow.approve(s, [token], s.get(User, admin_id), utcnow())
+
+
+def test_a_file_import_after_a_browser_draft_numbers_its_version_past_the_draft(app, make, tmp_path):
+    """`content import` still publishes directly; a pending browser draft keeps its number and waits."""
+    author = make.user(role=Role.INSTRUCTOR, ward=None)
+    root = write_package(tmp_path / "questions")
+    with app.app_context(), write_transaction() as s:
+        import_course(s, load_package(root))
+    with app.app_context(), write_transaction() as s:
+        question = s.scalar(select(Question).where(Question.ext_id == "t1-001"))
+        section = s.scalar(select(Section).where(Section.slug == "hinh-thuc-ky-luat"))
+        spec = spec_of(entry("t1-001", "Bản nháp trên trình duyệt?"))
+        editing.edit(s, question, section, spec, s.get(User, author.id), "")
+    write_package(root, questions=QUESTIONS.replace("Câu một?", "Câu một (tệp)?"))
+    with app.app_context(), write_transaction() as s:
+        import_course(s, load_package(root))
+        question = s.scalar(select(Question).where(Question.ext_id == "t1-001"))
+        states = [(v.version, v.state, v.text) for v in sorted(question.versions, key=lambda v: v.version)]
+        assert states == [
+            (1, "approved", "Câu một?"),
+            (2, "draft", "Bản nháp trên trình duyệt?"),
+            (3, "approved", "Câu một (tệp)?"),
+        ]
+        assert question.current_version.version == 3
+
+
+def test_a_file_import_retires_what_left_the_files_but_not_questions_written_in_the_browser(app, make, tmp_path):
+    """`flask init` imports the files at every upgrade: an approved question born in the browser stays drawn."""
+    author, admin = make.user(role=Role.INSTRUCTOR, ward=None), make.user(role=Role.ADMIN, ward=None)
+    root = write_package(tmp_path / "questions")
+    with app.app_context(), write_transaction() as s:
+        import_course(s, load_package(root))
+    with app.app_context(), write_transaction() as s:
+        topic = s.scalar(select(Topic))
+        section = s.scalar(select(Section).where(Section.slug == "hinh-thuc-ky-luat"))
+        spec = spec_of(entry())
+        question = editing.create(s, topic, section, spec, s.get(User, author.id), "Câu mới")
+        browser_id, vid = question.id, question.versions[0].id
+    approve(app, author.id, admin.id, vid)
+    # The files lose t1-001; the browser's question was never in them.
+    write_package(root, questions="- id: t1-002" + QUESTIONS.split("- id: t1-002")[1])
+    with app.app_context(), write_transaction() as s:
+        report = import_course(s, load_package(root))
+        status = dict(s.execute(select(Question.ext_id, Question.status)).all())
+        browser_ext_id = s.get(Question, browser_id).ext_id
+    assert (report.retired, report.kept_from_browser) == (1, 1)
+    assert "1 approved in the browser kept" in report.summary()
+    assert status["t1-001"] == QuestionStatus.RETIRED
+    assert status[browser_ext_id] == QuestionStatus.APPROVED
+
+
+def test_a_file_import_keeps_a_wording_approved_in_the_browser_until_the_files_change_it(app, make, tmp_path):
+    """Unchanged files do not undo a browser edit at the next upgrade; a changed file still publishes."""
+    author, admin = make.user(role=Role.INSTRUCTOR, ward=None), make.user(role=Role.ADMIN, ward=None)
+    root = write_package(tmp_path / "questions")
+    with app.app_context(), write_transaction() as s:
+        import_course(s, load_package(root))
+    with app.app_context(), write_transaction() as s:
+        question = s.scalar(select(Question).where(Question.ext_id == "t1-001"))
+        section = s.scalar(select(Section).where(Section.slug == "hinh-thuc-ky-luat"))
+        spec = spec_of(entry("t1-001", "Sửa trên trình duyệt?"))
+        vid = editing.edit(s, question, section, spec, s.get(User, author.id), "Sửa lỗi chính tả").id
+    approve(app, author.id, admin.id, vid)
+
+    def current_text():
+        with app.app_context():
+            return db.session.scalar(select(Question).where(Question.ext_id == "t1-001")).current_version.text
+
+    with app.app_context(), write_transaction() as s:
+        again = import_course(s, load_package(root))
+    assert (again.new_versions, again.kept_from_browser) == (0, 1)
+    assert current_text() == "Sửa trên trình duyệt?"
+
+    write_package(root, questions=QUESTIONS.replace("Câu một?", "Câu một, sửa trong tệp?"))
+    with app.app_context(), write_transaction() as s:
+        changed = import_course(s, load_package(root))
+    assert (changed.new_versions, changed.kept_from_browser) == (1, 0)
+    assert current_text() == "Câu một, sửa trong tệp?"
+
+
+def test_a_file_import_keeps_an_admins_retirement_and_brings_back_what_returns_to_the_files(app, make, tmp_path):
+    admin = make.user(role=Role.ADMIN, ward=None)
+    root = write_package(tmp_path / "questions")
+
+    def imported(questions: str = QUESTIONS):
+        write_package(root, questions=questions)
+        with app.app_context(), write_transaction() as s:
+            report = import_course(s, load_package(root))
+            return report, dict(s.execute(select(Question.ext_id, Question.status)).all())
+
+    imported()
+    with app.app_context(), write_transaction() as s:
+        question = s.scalar(select(Question).where(Question.ext_id == "t1-002"))
+        workflow.retire(s, question, s.get(User, admin.id), "Câu hỏi gây hiểu nhầm")
+    report, status = imported()
+    assert status["t1-002"] == QuestionStatus.RETIRED and report.kept_retired == 1
+    assert "1 retired by an admin kept retired" in report.summary()
+
+    # Retired by an import (it left the files), then back in them: drawn again.
+    report, status = imported("- id: t1-002" + QUESTIONS.split("- id: t1-002")[1])
+    assert status["t1-001"] == QuestionStatus.RETIRED and report.retired == 1
+    report, status = imported()
+    assert status["t1-001"] == QuestionStatus.APPROVED and report.kept_retired == 1
+
+    with app.app_context(), write_transaction() as s:
+        question = s.scalar(select(Question).where(Question.ext_id == "t1-002"))
+        workflow.restore(s, question, s.get(User, admin.id), "Đã sửa")
+    report, status = imported()
+    assert status["t1-002"] == QuestionStatus.APPROVED and report.kept_retired == 0

@@ -14,7 +14,7 @@ from quizapp.reports.filters import ReportFilter, parse_filter
 from quizapp.reports.summary import rebuild_summaries
 
 from .admin_helpers import NON_ADMINS, admin_client, audit_entries, csrf_client
-from .test_certificates import make_course, take
+from .factories import make_course, take
 
 REASON = "Thi trên giấy ngày 12/11, do đồng chí Hà chấm"
 

@@ -5,26 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from ..factories import PASSWORD, Factories
+from ..factories import Factories
+from .pages import log_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG).response
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})" for v in results["violations"]
-    ]
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_trainee_pages(live_app, phone):

@@ -12,7 +12,7 @@ from quizapp.db import db
 from quizapp.models import Question, QuestionStatus
 
 from ..factories import Factories
-from .test_accessibility import log_in, violations
+from .pages import log_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

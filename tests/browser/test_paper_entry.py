@@ -16,7 +16,7 @@ from quizapp.db import db
 from quizapp.models import AuditLog, Topic
 
 from ..factories import PASSWORD, Factories, paper_batch
-from .test_accessibility import violations
+from .pages import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

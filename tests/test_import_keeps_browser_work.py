@@ -154,3 +154,41 @@ def test_a_file_import_keeps_an_admins_retirement_and_brings_back_what_returns_t
         workflow.restore(s, question, s.get(User, admin.id), "Đã sửa")
     report, status = imported()
     assert status["t1-002"] == QuestionStatus.APPROVED and report.kept_retired == 0
+
+
+def test_a_lesson_approved_in_the_browser_stays_until_lesson_md_changes(app, make, tmp_path):
+    from quizapp.authoring import lessons
+    from quizapp.models import Section
+
+    from .course_package import LESSON
+
+    author, admin = make.user(role=Role.INSTRUCTOR, ward=None), make.user(role=Role.ADMIN, ward=None)
+    root = write_package(tmp_path / "questions")
+
+    def imported(lesson: str = LESSON):
+        write_package(root, lesson=lesson)
+        with app.app_context(), write_transaction() as s:
+            return import_course(s, load_package(root))
+
+    def published():
+        with app.app_context():
+            topic = db.session.scalar(select(Topic))
+            bodies = db.session.execute(select(Section.slug, Section.body_md).where(Section.topic_id == topic.id))
+            return topic.intro_md, dict(bodies.all())
+
+    imported()
+    edited = LESSON.replace("Mở đầu.", "Mở đầu, sửa trên trình duyệt.").replace("Nội dung 2.", "Nội dung 2, bổ sung.")
+    with app.app_context(), write_transaction() as s:
+        draft = lessons.save_draft(s, s.scalar(select(Topic)), author.id, edited, "Bổ sung", submit=True)
+        lessons.approve(s, draft, admin.id, lessons.fingerprint(draft.markdown))
+    browser = published()
+    assert browser[0] == "Mở đầu, sửa trên trình duyệt." and browser[1]["thoi-hieu"] == "Nội dung 2, bổ sung."
+
+    again = imported()  # lesson.md as it was: the browser's lesson stays
+    assert again.lessons_kept == 1 and "1 lessons approved in the browser kept" in again.summary()
+    assert published() == browser
+
+    changed = imported(LESSON.replace("Nội dung.", "Nội dung, sửa trong tệp."))  # lesson.md changed: it wins
+    assert changed.lessons_kept == 0
+    assert published() == ("Mở đầu.", {"hinh-thuc-ky-luat": "Nội dung, sửa trong tệp.", "thoi-hieu": "Nội dung 2."})
+    assert imported(LESSON.replace("Nội dung.", "Nội dung, sửa trong tệp.")).lessons_kept == 0

@@ -8,11 +8,13 @@ The files win where they changed, and only there: `flask init` runs an import at
 `make run`), so what was approved in the browser since must survive an import of unchanged files.
 A question written in the browser (every version has an author) was never in the files and is left
 alone; a file question whose approved wording was changed in the browser keeps it as long as its
-wording in the files is the one last imported; a file question an admin retired stays retired.
+wording in the files is the one last imported; a file question an admin retired stays retired; a
+lesson approved in the browser stays until lesson.md changes (``Topic.lesson_hash``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -38,6 +40,8 @@ class ImportReport:
     kept_from_browser: int = 0
     #: Questions in the files that an admin retired in the browser: they stay retired.
     kept_retired: int = 0
+    #: Lessons published from the browser that an unchanged lesson.md left as they are.
+    lessons_kept: int = 0
     per_topic: dict[int, int] = field(default_factory=dict)
     #: Topic number -> quiz settings left at the value an admin set in the browser.
     kept_settings: dict[int, list[str]] = field(default_factory=dict)
@@ -49,6 +53,8 @@ class ImportReport:
         )
         if self.kept_from_browser:
             text += f"; {self.kept_from_browser} approved in the browser kept"
+        if self.lessons_kept:
+            text += f"; {self.lessons_kept} lessons approved in the browser kept"
         if self.kept_retired:
             text += f"; {self.kept_retired} retired by an admin kept retired"
         if self.kept_settings:
@@ -90,25 +96,14 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
     if topic is None:
         topic = Topic(number=spec.number)
         session.add(topic)
-    topic.slug, topic.title, topic.summary, topic.intro_md = spec.slug, spec.title, spec.summary, spec.intro_md
+    topic.slug, topic.title, topic.summary = spec.slug, spec.title, spec.summary
     kept = apply_file_settings(topic, spec.quiz)  # settings an admin changed in the browser stay
     if kept:
         report.kept_settings[spec.number] = kept
     topic.active = True
     session.flush()
     report.topics += 1
-
-    existing = {s.slug: s for s in session.scalars(select(Section).where(Section.topic_id == topic.id))}
-    sections = {}
-    for s in spec.sections:
-        section = existing.pop(s.slug, None) or Section(topic_id=topic.id, slug=s.slug)
-        section.title, section.position, section.body_md, section.active = s.title, s.position, s.body_md, True
-        session.add(section)
-        sections[s.slug] = section
-        report.sections += 1
-    for gone in existing.values():
-        gone.active = False
-    session.flush()
+    sections = _import_lesson(session, topic, spec, report)
 
     questions = {
         q.ext_id: q
@@ -169,6 +164,42 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
             report.retired += 1
         else:
             report.kept_from_browser += 1
+
+
+def _import_lesson(session: Session, topic: Topic, spec: TopicSpec, report: ImportReport) -> dict[str, Section]:
+    """Publish lesson.md if it changed since the last import; return the sections by slug.
+
+    Unchanged, the published lesson stays as it is, even where an admin approved a browser edit
+    since (authoring/lessons.py) — unless a question in the files names a section it lacks.
+    """
+    existing = {s.slug: s for s in session.scalars(select(Section).where(Section.topic_id == topic.id))}
+    file_hash = _lesson_hash(spec)
+    named = {q.section for q in spec.questions}
+    if topic.lesson_hash == file_hash and all(slug in existing and existing[slug].active for slug in named):
+        active = [s for s in existing.values() if s.active]
+        published = (topic.intro_md, sorted((s.position, s.slug, s.title, s.body_md) for s in active))
+        if published != (spec.intro_md, sorted((s.position, s.slug, s.title, s.body_md) for s in spec.sections)):
+            report.lessons_kept += 1
+        report.sections += len(spec.sections)
+        return existing
+    topic.intro_md, topic.lesson_hash = spec.intro_md, file_hash
+    sections = {}
+    for s in spec.sections:
+        section = existing.pop(s.slug, None) or Section(topic_id=topic.id, slug=s.slug)
+        section.title, section.position, section.body_md, section.active = s.title, s.position, s.body_md, True
+        session.add(section)
+        sections[s.slug] = section
+        report.sections += 1
+    for gone in existing.values():
+        gone.active = False
+    session.flush()
+    return sections
+
+
+def _lesson_hash(spec: TopicSpec) -> str:
+    """A hash of the lesson as the files give it: the introduction and each section, in order."""
+    parts = [spec.intro_md] + [f"{s.position}\x1f{s.slug}\x1f{s.title}\x1f{s.body_md}" for s in spec.sections]
+    return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
 
 
 def _retired_by_an_admin(session: Session, question_id: int) -> bool:

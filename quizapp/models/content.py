@@ -68,6 +68,9 @@ class Topic(Base):
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     #: The lesson's introduction (Markdown before the first section).
     intro_md: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Hash of the lesson as last imported from lesson.md (None: not imported since this column came).
+    #: An import publishes lesson.md only when it differs, so a lesson approved in the browser stays.
+    lesson_hash: Mapped[str | None] = mapped_column(sa.String(64))
     questions_per_attempt: Mapped[int] = mapped_column(default=DEFAULTS.questions)
     time_limit_minutes: Mapped[int] = mapped_column(default=DEFAULTS.time_limit_minutes)
     pass_percent: Mapped[int] = mapped_column(default=DEFAULTS.pass_percent)

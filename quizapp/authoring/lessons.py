@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..content.lesson import join_lesson, split_lesson
+from ..content.lesson import lesson_markdown, split_lesson
 from ..content.specs import SectionSpec, nfc
 from ..i18n import lazy_gettext as _l
 from ..models import LessonDraft, Question, QuestionStatus, QuestionVersion, Section, Topic, VersionState, utcnow
@@ -64,7 +64,7 @@ class LessonCheck:
 
 def published_markdown(topic: Topic) -> str:
     """The lesson trainees read now, as one Markdown text the editor starts from."""
-    return join_lesson(topic.intro_md, [(s.slug, s.title, s.body_md) for s in topic.sections if s.active])
+    return lesson_markdown(topic.intro_md, (s for s in topic.sections if s.active))
 
 
 def fingerprint(text: str) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..audit import record
 from ..i18n import lazy_gettext as _l
-from ..models import Question, QuestionStatus, QuestionVersion, Role, User, VersionState
+from ..models import AuditLog, Question, QuestionStatus, QuestionVersion, Role, User, VersionState
 from .drafts import EDITABLE
 from .regrade import key_changed as corrects_key
 
@@ -152,6 +152,25 @@ def return_version(session: Session, version: QuestionVersion, tok: str, actor: 
     )
 
 
+#: The audit actions of an admin retiring and restoring a question.
+RETIRE, RESTORE = "question.retire", "question.restore"
+
+
+def retired_by_an_admin(session: Session, question_id: int) -> bool:
+    """Whether the question's last retire or restore was an admin retiring it (an import retires unaudited)."""
+    last = session.scalar(
+        select(AuditLog.action)
+        .where(
+            AuditLog.target_type == "question",
+            AuditLog.target_id == str(question_id),
+            AuditLog.action.in_((RETIRE, RESTORE)),
+        )
+        .order_by(AuditLog.id.desc())
+        .limit(1)
+    )
+    return last == RETIRE
+
+
 def retire(session: Session, question: Question, actor: User, reason: str) -> None:
     """Stop drawing a question (attempts that showed it keep it); a reason is required."""
     _require_admin(actor)
@@ -159,7 +178,7 @@ def retire(session: Session, question: Question, actor: User, reason: str) -> No
         raise WorkflowError(_l("This question is already retired."))
     _require_reason(reason)
     question.status = QuestionStatus.RETIRED
-    record(session, "question.retire", actor_id=actor.id, target_type="question", target_id=question.id, reason=reason)
+    record(session, RETIRE, actor_id=actor.id, target_type="question", target_id=question.id, reason=reason)
 
 
 def restore(session: Session, question: Question, actor: User, reason: str) -> None:
@@ -169,7 +188,7 @@ def restore(session: Session, question: Question, actor: User, reason: str) -> N
         raise WorkflowError(_l("This question is not retired."))
     _require_reason(reason)
     question.status = QuestionStatus.APPROVED if question.current_version_id else QuestionStatus.DRAFT
-    record(session, "question.restore", actor_id=actor.id, target_type="question", target_id=question.id, reason=reason)
+    record(session, RESTORE, actor_id=actor.id, target_type="question", target_id=question.id, reason=reason)
 
 
 def _require_reason(reason: str) -> None:

@@ -21,8 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..models import AuditLog, Course, Question, QuestionStatus, QuestionVersion, Section, Topic
+from ..authoring.workflow import retired_by_an_admin
+from ..models import Course, Question, QuestionStatus, QuestionVersion, Section, Topic
 from ..quiz.settings import apply_file_settings
+from .lesson import lesson_markdown
 from .loader import CourseSpec, TopicSpec
 
 
@@ -122,7 +124,7 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
         else:
             latest = question.current_version
             question.topic_id = topic.id
-            if question.status == QuestionStatus.RETIRED and _retired_by_an_admin(session, question.id):
+            if question.status == QuestionStatus.RETIRED and retired_by_an_admin(session, question.id):
                 report.kept_retired += 1  # an admin's decision with a reason; its wording still follows the files
             else:
                 question.status = QuestionStatus.APPROVED  # the files are the reviewed course
@@ -154,12 +156,12 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
         question.current_version_id = version.id
     report.per_topic[spec.number] = len(spec.questions)
 
-    for question, from_files in session.execute(
-        select(Question, _FROM_FILES).where(Question.topic_id == topic.id, Question.status == QuestionStatus.APPROVED)
+    for question in session.scalars(
+        select(Question).where(Question.topic_id == topic.id, Question.status == QuestionStatus.APPROVED)
     ):
         if question.ext_id in in_file:
             continue
-        if from_files:
+        if _last_from_files(question) is not None:  # it was in the files once, and has left them
             question.status = QuestionStatus.RETIRED
             report.retired += 1
         else:
@@ -173,12 +175,12 @@ def _import_lesson(session: Session, topic: Topic, spec: TopicSpec, report: Impo
     since (authoring/lessons.py) — unless a question in the files names a section it lacks.
     """
     existing = {s.slug: s for s in session.scalars(select(Section).where(Section.topic_id == topic.id))}
-    file_hash = _lesson_hash(spec)
+    in_files = lesson_markdown(spec.intro_md, spec.sections)
+    file_hash = hashlib.sha256(in_files.encode()).hexdigest()
     named = {q.section for q in spec.questions}
     if topic.lesson_hash == file_hash and all(slug in existing and existing[slug].active for slug in named):
-        active = [s for s in existing.values() if s.active]
-        published = (topic.intro_md, sorted((s.position, s.slug, s.title, s.body_md) for s in active))
-        if published != (spec.intro_md, sorted((s.position, s.slug, s.title, s.body_md) for s in spec.sections)):
+        active = sorted((s for s in existing.values() if s.active), key=lambda s: s.position)
+        if lesson_markdown(topic.intro_md, active) != in_files:
             report.lessons_kept += 1
         report.sections += len(spec.sections)
         return existing
@@ -196,40 +198,7 @@ def _import_lesson(session: Session, topic: Topic, spec: TopicSpec, report: Impo
     return sections
 
 
-def _lesson_hash(spec: TopicSpec) -> str:
-    """A hash of the lesson as the files give it: the introduction and each section, in order."""
-    parts = [spec.intro_md] + [f"{s.position}\x1f{s.slug}\x1f{s.title}\x1f{s.body_md}" for s in spec.sections]
-    return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()
-
-
-def _retired_by_an_admin(session: Session, question_id: int) -> bool:
-    """Whether an admin retired the question in the browser (and has not restored it since).
-
-    An import retires without an audit entry per question, so the audit log tells the two apart.
-    """
-    last = session.scalar(
-        select(AuditLog.action)
-        .where(
-            AuditLog.target_type == "question",
-            AuditLog.target_id == str(question_id),
-            AuditLog.action.in_(("question.retire", "question.restore")),
-        )
-        .order_by(AuditLog.id.desc())
-        .limit(1)
-    )
-    return last == "question.retire"
-
-
 def _last_from_files(question: Question) -> str | None:
     """The content hash of the question's latest wording that came from the files (None: none did)."""
     from_files = [v for v in question.versions if v.author_id is None]
     return max(from_files, key=lambda v: v.version).content_hash if from_files else None
-
-
-#: Whether a question ever came from the course files: one of its versions has no browser author.
-_FROM_FILES = (
-    select(QuestionVersion.id)
-    .where(QuestionVersion.question_id == Question.id, QuestionVersion.author_id.is_(None))
-    .exists()
-    .label("from_files")
-)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,11 @@ def split_lesson(text: str, problem: Callable[[int, Any], None]) -> tuple[str, l
     if not sections:
         problem(1, _l("the lesson has no '## ' sections"))
     return nfc("\n".join(intro)), sections
+
+
+def lesson_markdown(intro_md: str, sections: Iterable) -> str:
+    """:func:`join_lesson` over sections with ``slug``, ``title`` and ``body_md`` (specs or rows), in order."""
+    return join_lesson(intro_md, [(s.slug, s.title, s.body_md) for s in sections])
 
 
 def join_lesson(intro_md: str, sections: list[tuple[str, str, str]]) -> str:

@@ -15,11 +15,7 @@ from quizapp.quiz import attempts as service
 from quizapp.quiz import fragments
 
 from .factories import Statements
-from .quizpage import options, started
-
-
-def start(client) -> int:
-    return started(client.post("/topics/1/attempts"))
+from .quizpage import options, start, started
 
 
 def paper_rows(app, attempt_id):

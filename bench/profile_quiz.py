@@ -48,14 +48,22 @@ class StatementLog:
         self.statements: list[str] = []
         #: Seconds the SQLite write lock was held (BEGIN IMMEDIATE to COMMIT or ROLLBACK), always on.
         self.locked, self._since = 0.0, None
-        # SQLite's BEGIN goes through the cursor (db.py issues it), so it is counted there.
+        # db.py sends SQLite's BEGIN to the driver itself, past the cursor events: counted at "begin".
+        event.listen(engine, "begin", self._begin)
         event.listen(engine, "before_cursor_execute", self._record)
         event.listen(engine, "commit", self._commit)
         event.listen(engine, "rollback", self._release)
 
-    def _record(self, conn, cursor, statement, parameters, context, executemany):
-        if statement == "BEGIN IMMEDIATE":
+    def _begin(self, conn):
+        from quizapp.db import _want_immediate
+
+        immediate = _want_immediate.get()
+        if immediate:
             self._since = time.perf_counter()
+        if self.on:
+            self.statements.append("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
         if self.on:
             self.statements.append(" ".join(statement.split())[:160])
 

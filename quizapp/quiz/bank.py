@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -38,13 +39,36 @@ def draw_paper(session: Session, user_id: int, topic: Topic, rng: random.Random 
         raise TopicUnavailable(_l("This topic has no approved questions yet."))
     rng = rng or random.Random(secrets.randbits(64))
     chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
-    # Only what the option order needs: the type, and how many options (counted by the database).
-    shapes = {row.id: row for row in session.execute(_OPTION_SHAPES, {"b_versions": [c.version_id for c in chosen]})}
+    shapes = option_shapes(session, [c.version_id for c in chosen])
     lines = []
     for entry in chosen:
-        shape = shapes[entry.version_id]
-        lines.append((shape.id, drawing.option_order(shape.n_options, QUESTION_TYPES[shape.type].fixed_order, rng)))
+        qtype, n_options = shapes[entry.version_id]
+        lines.append((entry.version_id, drawing.option_order(n_options, QUESTION_TYPES[qtype].fixed_order, rng)))
     return DrawnPaper(tuple(lines))
+
+
+#: Per database (tests open many in one process): version id -> (type, number of options).
+_SHAPES: WeakKeyDictionary = WeakKeyDictionary()
+#: Versions remembered per database before the memo starts afresh (a course has a few hundred).
+MAX_SHAPES = 5000
+
+
+def option_shapes(session: Session, version_ids: list[int]) -> dict[int, tuple[str, int]]:
+    """What the option order needs of each approved version: its type and how many options it has.
+
+    An approved version never changes (an edit makes a new one, models/content.py), so each is
+    asked of the database once per worker; a class pressing Start together asks for the same
+    twenty or so, and one query less is a few percent of a start.
+    """
+    known = _SHAPES.setdefault(session.get_bind(), {})
+    missing = [v for v in version_ids if v not in known]
+    if missing:
+        if len(known) + len(missing) > MAX_SHAPES:
+            known.clear()
+        # The options are counted by the database: the texts need not travel.
+        for row in session.execute(_OPTION_SHAPES, {"b_versions": missing}):
+            known[row.id] = (row.type, row.n_options)
+    return {v: known[v] for v in version_ids}
 
 
 def drawable_bank(session: Session, topic_id: int) -> list[drawing.BankEntry]:

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import BadRequest
 
+from .chrome import chrome
 from .db import db, is_transient
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
@@ -86,6 +87,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(paper_code_display, "paper_code")
     app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["chrome"] = chrome
     app.jinja_env.globals["grade10"] = grade10
     app.jinja_env.globals["link_args"] = link_args
 

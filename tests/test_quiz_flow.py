@@ -355,3 +355,15 @@ def test_opening_an_overdue_attempt_closes_it_and_shows_the_result(client, train
     assert "1/4 câu đúng" in client.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).status == AttemptStatus.TIMED_OUT
+
+
+def test_review_of_an_attempt_at_a_topic_since_deactivated(client, trainee, app):
+    """The review reads the trainee's standing in that topic alone: a deactivated topic's attempt still shows."""
+    attempt_id = start(client)
+    assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
+    with app.app_context():
+        db.session.scalar(select(Topic).where(Topic.number == 1)).active = False
+        db.session.commit()
+    page = client.get(f"/attempts/{attempt_id}/review")
+    assert page.status_code == 200
+    assert "/4" in page.get_data(as_text=True)  # the score out of the paper's four questions

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..certificates.issuance import current_certificate
-from ..course import progress_for
+from ..course import progress_for, topic_progress
 from ..db import db, write_transaction
 from ..models import LessonView, utcnow
 from ..practice import services as practice
@@ -59,7 +59,7 @@ def topic(number: int):
     topic = get_topic_or_404(number)
     record_lesson_view(current_user.id, topic.id)
     settle_overdue(current_user.id)
-    progress = next(p for p in progress_for(db.session, current_user.id) if p.topic.id == topic.id)
+    progress = topic_progress(db.session, current_user.id, topic)
     sections = [s for s in topic.sections if s.active]
     now = utcnow()
     window = window_state(topic.opens_at, topic.closes_at, now)

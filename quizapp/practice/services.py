@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..course import TopicProgress, progress_for
+from ..course import TopicProgress, topic_progress
 from ..i18n import lazy_gettext as _l
 from ..models import (
     Attempt,
@@ -56,8 +56,8 @@ class PracticeNotFound(PracticeError):
 
 
 def _progress(session: Session, user_id: int, topic_id: int) -> TopicProgress:
-    """The trainee's standing in the topic, from the one home of that rule (course.progress_for)."""
-    return next(p for p in progress_for(session, user_id) if p.topic.id == topic_id)
+    """The trainee's standing in the topic, from the one home of that rule (course.topic_progress)."""
+    return topic_progress(session, user_id, session.get_one(Topic, topic_id))
 
 
 def graded_attempts_open(session: Session, user_id: int, topic_id: int) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import params
 from ..accounts.access import can_see_trainee, is_staff
-from ..course import progress_for
+from ..course import topic_progress
 from ..db import db, retry_on_disconnect, write_transaction
 from ..i18n import gettext as _
 from ..learn.access import get_topic_or_404
@@ -255,7 +255,7 @@ def _shows_keys(attempt: Attempt, progress) -> bool:
     if is_staff(current_user):
         return True
     # A ward manager: they sit this topic too, so their own standing in it decides.
-    own = next(p for p in progress_for(db.session, current_user.id) if p.topic.id == attempt.topic_id)
+    own = topic_progress(db.session, current_user.id, attempt.topic)
     return others_review_allowed(policy, own.left, own.open_attempt is not None)
 
 
@@ -271,7 +271,7 @@ def review(attempt_id: int):
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
         settle_overdue(attempt.user_id)  # overdue: close it, then show its result
         attempt = get_attempt_or_404(attempt_id, current_user.id, reviewer=current_user, load=WITH_TOPIC)
-    progress = next(p for p in progress_for(db.session, attempt.user_id) if p.topic.id == attempt.topic_id)
+    progress = topic_progress(db.session, attempt.user_id, attempt.topic)
     viewing_other = attempt.user_id != current_user.id
     show_answers = _shows_keys(attempt, progress)
     questions = None

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from quizapp.db import db, write_transaction
-from quizapp.models import Attempt, AttemptStatus, Topic, utcnow
+from quizapp.models import Attempt, AttemptStatus, QuestionVersion, Topic, VersionState, utcnow
 from quizapp.quiz import attempts as service
+from quizapp.quiz.version_facts import version_facts
 
 from .factories import Statements
 from .quizpage import save, start
@@ -43,7 +44,25 @@ def test_submit_claims_the_attempt_and_reads_its_paper_once(client, trainee, app
     with Statements(app) as sql:
         assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
     assert len(sql.loads("attempt")) == 0 and len(sql.loads("attempt_item")) == 1
-    assert len(sql.loads("question_version")) == 0  # joined to the items, not loaded on its own
+    # The keys of approved versions are remembered since the start drew them (quiz/version_facts.py).
+    assert len(sql.loads("question_version")) == 0
     assert len(sql.loads("user")) == 1
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).status == AttemptStatus.SUBMITTED
+
+
+def test_version_facts_are_read_once_for_approved_versions_and_every_time_for_others(app, make):
+    """An approved version never changes, so its type, size and key are asked once per worker; a draft may change."""
+    make.topic(number=1)
+    with app.app_context():
+        approved, draft = db.session.scalars(select(QuestionVersion).order_by(QuestionVersion.id).limit(2)).all()
+        draft.state = VersionState.DRAFT
+        expected = {v.id: (v.type, len(v.options), v.correct_indexes) for v in (approved, draft)}
+        db.session.commit()
+        reads = []
+        for version_id in (approved.id, approved.id, draft.id, draft.id):
+            with Statements(app) as sql:
+                facts = version_facts(db.session, [version_id])[version_id]
+            reads.append(len(sql.loads("question_version")))
+            assert (facts.type, facts.n_options, facts.key) == expected[version_id]
+        assert reads == [1, 0, 1, 1]

@@ -42,6 +42,14 @@ class VersionState(StrEnum):
     RETURNED = "returned"
 
 
+def key_of(options: list[dict[str, Any]]) -> frozenset[int]:
+    """A wording's key: the indexes (authored order) of its options flagged ``correct``.
+
+    On plain options, for grading from rows (quiz.version_facts) as well as from objects.
+    """
+    return frozenset(i for i, o in enumerate(options) if o.get("correct"))
+
+
 class Course(Base):
     """The one course quizapp serves, as described by questions/course.yaml."""
 
@@ -177,7 +185,7 @@ class QuestionVersion(Base):
     @property
     def correct_indexes(self) -> frozenset[int]:
         """Indexes (authored order) of the correct options."""
-        return frozenset(i for i, o in enumerate(self.options) if o.get("correct"))
+        return key_of(self.options)
 
 
 class LessonDraft(Base):

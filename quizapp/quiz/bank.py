@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from ..models import Attempt, AttemptItem, Question, QuestionStatus, QuestionVer
 from . import draw as drawing
 from .errors import TopicUnavailable
 from .question_types import QUESTION_TYPES
+from .version_facts import version_facts
 
 
 @dataclass(frozen=True)
@@ -39,36 +39,13 @@ def draw_paper(session: Session, user_id: int, topic: Topic, rng: random.Random 
         raise TopicUnavailable(_l("This topic has no approved questions yet."))
     rng = rng or random.Random(secrets.randbits(64))
     chosen = drawing.draw(bank, topic.questions_per_attempt, seen_counts(session, user_id, topic.id), rng)
-    shapes = option_shapes(session, [c.version_id for c in chosen])
+    facts = version_facts(session, [c.version_id for c in chosen])
     lines = []
     for entry in chosen:
-        qtype, n_options = shapes[entry.version_id]
-        lines.append((entry.version_id, drawing.option_order(n_options, QUESTION_TYPES[qtype].fixed_order, rng)))
+        shape = facts[entry.version_id]
+        order = drawing.option_order(shape.n_options, QUESTION_TYPES[shape.type].fixed_order, rng)
+        lines.append((entry.version_id, order))
     return DrawnPaper(tuple(lines))
-
-
-#: Per database (tests open many in one process): version id -> (type, number of options).
-_SHAPES: WeakKeyDictionary = WeakKeyDictionary()
-#: Versions remembered per database before the memo starts afresh (a course has a few hundred).
-MAX_SHAPES = 5000
-
-
-def option_shapes(session: Session, version_ids: list[int]) -> dict[int, tuple[str, int]]:
-    """What the option order needs of each approved version: its type and how many options it has.
-
-    An approved version never changes (an edit makes a new one, models/content.py), so each is
-    asked of the database once per worker; a class pressing Start together asks for the same
-    twenty or so, and one query less is a few percent of a start.
-    """
-    known = _SHAPES.setdefault(session.get_bind(), {})
-    missing = [v for v in version_ids if v not in known]
-    if missing:
-        if len(known) + len(missing) > MAX_SHAPES:
-            known.clear()
-        # The options are counted by the database: the texts need not travel.
-        for row in session.execute(_OPTION_SHAPES, {"b_versions": missing}):
-            known[row.id] = (row.type, row.n_options)
-    return {v: known[v] for v in version_ids}
 
 
 def drawable_bank(session: Session, topic_id: int) -> list[drawing.BankEntry]:
@@ -95,7 +72,3 @@ _SEEN = (
     .where(Attempt.user_id == bindparam("b_user"), Attempt.topic_id == bindparam("b_topic"))
     .group_by(QuestionVersion.question_id)
 )
-_VERSION_T = QuestionVersion.__table__
-_OPTION_SHAPES = select(
-    _VERSION_T.c.id, _VERSION_T.c.type, func.json_array_length(_VERSION_T.c.options).label("n_options")
-).where(_VERSION_T.c.id.in_(bindparam("b_versions", expanding=True)))

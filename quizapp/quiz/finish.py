@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..certificates.issuance import issue_if_eligible
-from ..models import Attempt, AttemptItem, QuestionVersion
+from ..models import Attempt, AttemptItem
 from ..reports.summary import GradedItem, record_graded_attempt
 from .marking import is_right, score_of
 from .rules import Score
+from .version_facts import version_facts
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,10 @@ class GradedAttempt:
     items: list[GradedItem]
 
 
-_ITEM, _VERSION, _ATTEMPT = AttemptItem.__table__, QuestionVersion.__table__, Attempt.__table__
+_ITEM, _ATTEMPT = AttemptItem.__table__, Attempt.__table__
 #: The statements of a grading, built once (building a statement costs more than running it).
 _PAPER = (
-    select(_ITEM.c.id, _ITEM.c.question_version_id, _ITEM.c.selected, _VERSION.c.type, _VERSION.c.options)
-    .join(_VERSION, _VERSION.c.id == _ITEM.c.question_version_id)
+    select(_ITEM.c.id, _ITEM.c.question_version_id, _ITEM.c.selected)
     .where(_ITEM.c.attempt_id == bindparam("b_attempt"))
     .order_by(_ITEM.c.position)
 )
@@ -76,7 +76,8 @@ def finish_attempt(session: Session, claimed: Claimed, now: datetime) -> Score:
     """Mark a claimed attempt, record it in the report summaries and issue the certificate if due."""
     session.flush()  # answers changed through the ORM (a posted form, a paper entered) are read below
     rows = session.execute(_PAPER, {"b_attempt": claimed.id}).all()
-    marks = [is_right(row.type, row.options, row.selected) for row in rows]
+    facts = version_facts(session, {row.question_version_id for row in rows})
+    marks = [is_right(facts[r.question_version_id].type, facts[r.question_version_id].key, r.selected) for r in rows]
     score = score_of(marks, claimed.pass_percent)
     right = [row.id for row, mark in zip(rows, marks, strict=True) if mark]
     session.execute(_MARK_ITEMS, {"b_attempt": claimed.id, "b_right": right})

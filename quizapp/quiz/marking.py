@@ -1,7 +1,7 @@
 """Marking a finished attempt: each item against its question version's key, then the score.
 
 Marking only: recording the result elsewhere (report summaries, certificates) is
-``finish.finish_attempt``'s job. The rule works on plain values (a version's type and options,
+``finish.finish_attempt``'s job. The rule works on plain values (a version's type and key,
 the authored indexes chosen), so the grading of a submit, which reads rows, and a regrade, which
 holds ORM objects, mark alike.
 """
@@ -9,25 +9,20 @@ holds ORM objects, mark alike.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from ..models import Attempt, QuestionVersion
 from .question_types import QUESTION_TYPES
 from .rules import Score
 
 
-def is_right(qtype: str, options: Sequence[dict[str, Any]], selected: Sequence[int] | None) -> bool:
-    """Whether ``selected`` (authored indexes) is right for a version of ``qtype`` with these ``options``.
-
-    All-or-nothing; the key is the options flagged ``correct`` (``QuestionVersion.correct_indexes``).
-    """
-    correct = frozenset(i for i, option in enumerate(options) if option.get("correct"))
-    return QUESTION_TYPES[qtype].grade(correct, selected)
+def is_right(qtype: str, key: frozenset[int], selected: Sequence[int] | None) -> bool:
+    """Whether ``selected`` (authored indexes) is right for a version of ``qtype`` with this ``key``. All-or-nothing."""
+    return QUESTION_TYPES[qtype].grade(key, selected)
 
 
 def mark_item(version: QuestionVersion, selected: list[int] | None) -> bool:
     """Whether ``selected`` (authored indexes) is right for ``version``'s key."""
-    return is_right(version.type, version.options, selected)
+    return is_right(version.type, version.correct_indexes, selected)
 
 
 def score_of(marks: Iterable[bool], pass_percent: int) -> Score:

@@ -8,6 +8,10 @@ measured in province.py's scenario). nginx answers the browsers (keeping their c
 as a phone's browser does) and closes its side of each gunicorn connection at once, which is what
 the README's deployment does and what sync workers are documented to need.
 
+nginx reaches gunicorn on a Unix socket, as the README deploys it (and gunicorn's documentation
+shows): against a TCP connection on 127.0.0.1 it saved the worker ~0.17 ms of CPU a request
+(GET /healthz through nginx, 1 worker: 806 → 952 and 958 → 1,149 requests a second).
+
 Needs nginx (Debian package ``nginx-light`` or ``nginx``).
 """
 
@@ -43,7 +47,7 @@ http {{
   client_max_body_size 10m;
   server {{
     listen 127.0.0.1:{port} backlog=4096;
-    location / {{ proxy_pass http://127.0.0.1:{upstream}; proxy_set_header Host $host;
+    location / {{ proxy_pass http://{upstream}; proxy_set_header Host $host;
                  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                  proxy_set_header X-Forwarded-Proto $scheme; proxy_read_timeout 120s; }}
   }}
@@ -51,8 +55,8 @@ http {{
 """
 
 
-def start_nginx(folder: Path, port: int, upstream: int) -> subprocess.Popen:
-    """nginx on ``port`` proxying to gunicorn on ``upstream``, once it answers /healthz."""
+def start_nginx(folder: Path, port: int, upstream: str) -> subprocess.Popen:
+    """nginx on ``port`` proxying to gunicorn at ``upstream`` (``unix:/path`` as deployed, or ``host:port``)."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         sys.exit("--nginx needs nginx: apt-get install nginx-light")

@@ -315,11 +315,14 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": "bench-secret"}
     access = ["--access-logfile", args.access_log, "--access-logformat", ACCESS_FORMAT] if args.access_log else []
-    server = start_gunicorn(folder, env, port, args.workers, "--backlog", "4096", *access)
+    # Behind nginx, gunicorn listens on a Unix socket for it, as deployed (and on the port, to be seen to answer).
+    socket = f"unix:{folder / 'gunicorn.sock'}"
+    also = ["-b", socket] if args.nginx else []
+    server = start_gunicorn(folder, env, port, args.workers, "--backlog", "4096", *also, *access)
     front = None
     if args.nginx:
         front_port = free_port()
-        front, base = start_nginx(folder, front_port, port), f"http://127.0.0.1:{front_port}"
+        front, base = start_nginx(folder, front_port, socket), f"http://127.0.0.1:{front_port}"
     watch = ServerWatch(server.pid)
     tally = Tally()
     try:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ..audit import record
 from ..i18n import lazy_gettext as _l
 from ..models import Attempt, AttemptItem, AttemptMode, AttemptStatus, AuditLog, Topic, User
-from ..quiz.attempts import draw_attempt
+from ..quiz.attempts import attempts_so_far, draw_attempt
 from ..quiz.bank import drawable_bank
 from ..quiz.errors import QuizError
 from ..quiz.overrides import TAKERS
@@ -131,10 +131,12 @@ def print_papers(
     for user in printable:
         try:
             with session.begin_nested():
+                used, _ = attempts_so_far(session, user.id, topic.id)
                 attempt = draw_attempt(
                     session,
                     user.id,
                     topic,
+                    used,
                     now,
                     now + NO_ONLINE_DEADLINE,
                     rng,

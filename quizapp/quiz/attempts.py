@@ -66,7 +66,13 @@ def open_attempt(session: Session, user_id: int, topic_id: int) -> Attempt | Non
     return session.scalar(_OPEN_ATTEMPT, {"b_user": user_id, "b_topic": topic_id})
 
 
-#: Built once: every start asks it (building a statement costs more than running it).
+def attempts_so_far(session: Session, user_id: int, topic_id: int) -> tuple[int, int | None]:
+    """How many attempts the trainee has at the topic, and the open one's id (None: none open), in one statement."""
+    used, open_id = session.execute(_ATTEMPTS_SO_FAR, {"b_user": user_id, "b_topic": topic_id}).one()
+    return used, open_id
+
+
+#: Built once (building a statement costs more than running it).
 _OPEN_ATTEMPT = select(Attempt).where(
     Attempt.user_id == bindparam("b_user"),
     Attempt.topic_id == bindparam("b_topic"),
@@ -91,9 +97,8 @@ def start_or_resume(
     ``drawn``: the paper, drawn before the write transaction (``bank.draw_paper``), so the
     write lock is held for the checks and the inserts only.
     """
-    # How many attempts so far, and the open one's id, in one statement: most starts find none open.
-    used, open_id = session.execute(_ATTEMPTS_SO_FAR, {"b_user": user_id, "b_topic": topic.id}).one()
-    if open_id is not None:
+    used, open_id = attempts_so_far(session, user_id, topic.id)
+    if open_id is not None:  # loaded only then: most starts find none open
         current = session.get_one(Attempt, open_id)
         if current.is_paper:
             raise PaperAttemptOpen(paper_pending_message(current))
@@ -101,30 +106,28 @@ def start_or_resume(
             return current, False
     _check_window(topic, now)
     deadline = now + timedelta(minutes=topic.time_limit_minutes)
-    return draw_attempt(session, user_id, topic, now, deadline, rng, drawn, used=used), True
+    return draw_attempt(session, user_id, topic, used, now, deadline, rng, drawn), True
 
 
 def draw_attempt(
     session: Session,
     user_id: int,
     topic: Topic,
+    used: int,
     now: datetime,
     deadline_at: datetime,
     rng: random.Random | None = None,
     drawn: DrawnPaper | None = None,
-    used: int | None = None,
     **fields,
 ) -> Attempt:
     """Start the trainee's next attempt at ``topic``: its number, questions and option orders.
 
     The one draw of graded attempts, online (``start_or_resume``) and printed (paper/, which
     passes ``mode`` and ``paper_code`` in ``fields``); the paper is ``drawn`` if given, else
-    drawn here (``bank.draw_paper``); ``used``: the trainee's attempts at the topic so far, if the
-    caller counted them in this transaction. Raises AttemptLimitReached when every attempt is used
+    drawn here (``bank.draw_paper``); ``used``: the trainee's attempts at the topic so far, counted
+    in this transaction (``attempts_so_far``). Raises AttemptLimitReached when every attempt is used
     and TopicUnavailable when the bank is empty.
     """
-    if used is None:
-        used = session.execute(_COUNT_ATTEMPTS, {"b_user": user_id, "b_topic": topic.id}).scalar_one()
     if used >= topic.max_attempts:
         raise AttemptLimitReached(_l("You have used all %(n)d attempts at this topic.", n=topic.max_attempts))
     drawn = drawn or draw_paper(session, user_id, topic, rng)
@@ -157,11 +160,6 @@ def draw_attempt(
 
 _ATTEMPT_T = Attempt.__table__
 #: The start's statements, built once (building a statement costs more than running it).
-_COUNT_ATTEMPTS = (
-    select(func.count())
-    .select_from(_ATTEMPT_T)
-    .where(_ATTEMPT_T.c.user_id == bindparam("b_user"), _ATTEMPT_T.c.topic_id == bindparam("b_topic"))
-)
 _ATTEMPTS_SO_FAR = (
     select(func.count(), func.max(case((_ATTEMPT_T.c.status == AttemptStatus.OPEN, _ATTEMPT_T.c.id))))
     .select_from(_ATTEMPT_T)

@@ -43,13 +43,15 @@ def _folded(line: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
 
+def _answer_value(line: str) -> str | None:
+    """What an answer line (``ANSWER: B``, ``Đáp án: B``) gives, stripped; None for any other line."""
+    answer = ANSWER.match(_folded(line))
+    return answer.group(2).strip() if answer else None
+
+
 def looks_like(text: str) -> bool:
-    """Whether ``text`` (a file's first lines) has an Aiken answer line: ``ANSWER: B`` or ``ĐÁP ÁN: B``."""
-    for line in text.splitlines():
-        answer = ANSWER.match(_folded(line))
-        if answer and LETTERS.match(answer.group(2).strip()):
-            return True
-    return False
+    """Whether ``text`` (a file's first lines) has an Aiken answer line naming letters: ``ĐÁP ÁN: B``."""
+    return any((value := _answer_value(line)) is not None and LETTERS.match(value) for line in text.splitlines())
 
 
 class _Reader:
@@ -74,16 +76,16 @@ class _Reader:
         self.state, self.draft = State.BETWEEN, None
 
     def line(self, number: int, line: str) -> None:
-        answer = ANSWER.match(_folded(line))
+        answer = _answer_value(line)
         option = OPTION.match(line)
         if self.state is State.BROKEN:
-            if answer or not line.strip():
+            if answer is not None or not line.strip():
                 self.state = State.BETWEEN
             return
         if not line.strip():
             return  # blank lines may stand anywhere; they never end a question on their own
-        if answer:
-            self.answer(number, answer.group(2).strip())
+        if answer is not None:
+            self.answer(number, answer)
         elif option and self.state is not State.BETWEEN and self.expects(option.group(1)):
             self.option(number, option.group(1), option.group(2))
         elif self.state is State.QUESTION:
@@ -165,7 +167,7 @@ def write(questions: Iterable[QuestionSpec], **_: object) -> Export:
         if q.type == "multiple":
             export.left_out.append((q.id, _l("Aiken has no multiple-answer questions")))
             continue
-        if OPTION.match(text) or ANSWER.match(_folded(text)):
+        if OPTION.match(text) or _answer_value(text) is not None:
             export.left_out.append((q.id, _l("its text starts like an option or answer line")))
             continue
         lines = [text] + [f"{chr(ord('A') + k)}. {_one_line(o['text'])}" for k, o in enumerate(q.options)]

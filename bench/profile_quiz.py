@@ -48,16 +48,18 @@ class StatementLog:
         self.statements: list[str] = []
         #: Seconds the SQLite write lock was held (BEGIN IMMEDIATE to COMMIT or ROLLBACK), always on.
         self.locked, self._since = 0.0, None
-        # db.py sends SQLite's BEGIN to the driver itself, past the cursor events: counted at "begin".
+        from quizapp.db import _want_immediate
+
+        # db.py sends SQLite's BEGIN to the driver itself, past the cursor events: counted at "begin",
+        # as IMMEDIATE when db.py's flag for a write transaction is set.
+        self._immediate = _want_immediate
         event.listen(engine, "begin", self._begin)
         event.listen(engine, "before_cursor_execute", self._record)
         event.listen(engine, "commit", self._commit)
         event.listen(engine, "rollback", self._release)
 
     def _begin(self, conn):
-        from quizapp.db import _want_immediate
-
-        immediate = _want_immediate.get()
+        immediate = self._immediate.get()
         if immediate:
             self._since = time.perf_counter()
         if self.on:

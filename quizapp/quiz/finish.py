@@ -77,7 +77,10 @@ def finish_attempt(session: Session, claimed: Claimed, now: datetime) -> Score:
     session.flush()  # answers changed through the ORM (a posted form, a paper entered) are read below
     rows = session.execute(_PAPER, {"b_attempt": claimed.id}).all()
     facts = version_facts(session, {row.question_version_id for row in rows})
-    marks = [is_right(facts[r.question_version_id].type, facts[r.question_version_id].key, r.selected) for r in rows]
+    marks = []
+    for row in rows:
+        version = facts[row.question_version_id]
+        marks.append(is_right(version.type, version.key, row.selected))
     score = score_of(marks, claimed.pass_percent)
     right = [row.id for row, mark in zip(rows, marks, strict=True) if mark]
     session.execute(_MARK_ITEMS, {"b_attempt": claimed.id, "b_right": right})

@@ -21,18 +21,26 @@ CSRF_SLOT = "<@csrf@>"
 PARTS = ("head", "header", "offline_note", "footer_links", "scripts")
 
 
-def chrome(part: str) -> Markup:
-    """One part of the chrome (a macro of ``_chrome.html``) for this request's language and visitor."""
-    if part not in PARTS:
-        raise KeyError(part)
-    role = current_user.role if current_user.is_authenticated else None
-    key = ("chrome", part, str(get_locale()), role, request.script_root)
+def chrome() -> dict[str, Markup]:
+    """The parts of the chrome (the macros of ``_chrome.html``) for this request's language and visitor.
+
+    All five at once: the key (language, role, mount point) is worked out once per page, not once
+    per part, since the proxies it reads (user, locale, request) each cost a look-up.
+    """
+    user = current_user._get_current_object()
+    role = user.role if user.is_authenticated else None
+    key = (str(get_locale()), role, request.script_root)
     cached = current_app.extensions.setdefault("quizapp_chrome", {})
-    html = cached.get(key)
-    if html is None:
-        macro = getattr(current_app.jinja_env.get_template("_chrome.html").module, part)
-        html = cached[key] = str(macro(role))
-    if CSRF_SLOT in html:
-        html = html.replace(CSRF_SLOT, str(escape(generate_csrf())))
-    # Safe to mark: the output of an autoescaping Jinja macro, plus an escaped token.
-    return Markup(html)  # nosec B704
+    parts = cached.get(key)
+    if parts is None:
+        module = current_app.jinja_env.get_template("_chrome.html").module
+        parts = cached[key] = {part: str(getattr(module, part)(role)) for part in PARTS}
+    token = None
+    page = {}
+    for part, html in parts.items():
+        if CSRF_SLOT in html:
+            token = token or str(escape(generate_csrf()))
+            html = html.replace(CSRF_SLOT, token)
+        # Safe to mark: the output of an autoescaping Jinja macro, plus an escaped token.
+        page[part] = Markup(html)  # nosec B704
+    return page

@@ -45,6 +45,10 @@ sys.path.insert(0, str(ROOT))
 
 #: Ratio to /healthz each path should reach (issue 8).
 TARGETS = {"quiz page": 0.30, "autosave": 0.30, "submit": 0.10}
+#: One browser's User-Agent, sent by the login and by wrk alike, as a phone sends its own on every
+#: request. Flask-Login's session protection compares it with the login's: with none (wrk's
+#: default) every request would look like a new device and have its cookie re-signed and sent back.
+USER_AGENT = "quiz-load (bench)"
 
 LUA_COMMON = r"""
 local sessions = {}
@@ -64,7 +68,7 @@ LUA_PAGE = (
 function request()
   counter = counter + 1
   local u = sessions[((counter + tid * 7919) %% #sessions) + 1]
-  return wrk.format("GET", "/attempts/" .. u.attempt, {["Cookie"] = u.cookie})
+  return wrk.format("GET", "/attempts/" .. u.attempt, {["Cookie"] = u.cookie, ["User-Agent"] = "%(agent)s"})
 end
 """
 )
@@ -79,7 +83,8 @@ function request()
   local body = string.format('{"position": %%d, "selected": [%%d], "seq": %%d}',
     (counter %% 20) + 1, counter %% 2, counter + tid * 100000000)
   return wrk.format("POST", "/attempts/" .. u.attempt .. "/answers",
-    {["Content-Type"] = "application/json", ["Cookie"] = u.cookie, ["X-CSRFToken"] = u.token}, body)
+    {["Content-Type"] = "application/json", ["Cookie"] = u.cookie, ["X-CSRFToken"] = u.token,
+     ["User-Agent"] = "%(agent)s"}, body)
 end
 """
 )
@@ -99,7 +104,8 @@ function request()
   end
   local u = sessions[index]
   return wrk.format("POST", "/attempts/" .. u.attempt .. "/submit",
-    {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = u.cookie},
+    {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = u.cookie,
+     ["User-Agent"] = "%(agent)s"},
     "csrf_token=" .. u.token)
 end
 """
@@ -156,6 +162,7 @@ def log_in_and_start(base: str, n: int) -> tuple[int, str, str]:
     """Log trainee n in through the form, start topic 1; return (attempt id, cookie, CSRF token)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"username": f"bench{n}", "password": "bench-pass-1", "csrf_token": token}).encode()
@@ -231,7 +238,7 @@ def main() -> None:
         plan = (("page", LUA_PAGE, paper), ("save", LUA_SAVE, paper), ("submit", LUA_SUBMIT, pool_file))
         for name, lua, data in plan:
             scripts[name] = folder / f"{name}.lua"
-            scripts[name].write_text(lua % {"sessions": data, "threads": threads})
+            scripts[name].write_text(lua % {"sessions": data, "threads": threads, "agent": USER_AGENT})
         common = ["-t", str(threads), "-c", str(args.connections), "--latency"]
         run = [*common, "-d", f"{args.seconds}s"]
         submit_run = [*common, "-d", f"{args.submit_seconds}s"]

@@ -151,3 +151,15 @@ def test_a_changed_session_is_always_sent(app, make, client, login):
     login(make.user())
     client.get("/")
     assert _sets_cookie(client.get("/?lang=en"))  # the language choice changes the session
+
+
+def test_a_new_secret_key_refuses_old_cookies_unless_kept_as_a_fallback(app, make, client, login):
+    """The cookie signer is built once per key set (SlidingCookieSessions): a key change must still count."""
+    login(make.user())
+    assert _logged_in(client)
+    old = app.secret_key
+    app.secret_key = "a-new-secret"
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert _logged_in(client)  # signed with the old key, still accepted as a fallback
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert not _logged_in(client)  # the old key is gone: log in again

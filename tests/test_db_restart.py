@@ -71,12 +71,12 @@ def test_a_submit_retried_once_grades_once(app, client, attempt_id, monkeypatch)
 
 
 def test_a_page_whose_user_cannot_be_loaded_gets_a_503_not_a_500(app, client, attempt_id, monkeypatch):
-    from quizapp import extensions
+    from quizapp.auth import user_loader
 
     def unreachable():
         raise _disconnect()
 
-    monkeypatch.setattr(extensions, "_user_statement", unreachable)
+    monkeypatch.setattr(user_loader, "statement", unreachable)
     response = client.get("/")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
 

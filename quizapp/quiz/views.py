@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -290,5 +289,4 @@ def review(attempt_id: int):
         show_answers=show_answers,
         questions=questions,
         is_staff=viewing_other,
-        form=FlaskForm(),
     )

@@ -20,7 +20,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_dict
 
 from ..models import RevokedSession, User, Ward
 from .sessions import parse_login_id
@@ -50,12 +50,15 @@ def statement() -> sa.Select:
 
 
 def _detached(entity, columns, values, **related):
-    """An instance of ``entity`` as loaded with these column values (and ``related`` objects), detached."""
+    """An instance of ``entity`` as loaded with these column values (and ``related`` objects), detached.
+
+    The values go into the instance's dict, as the ORM's own loading puts them there (no events,
+    no history); ``make_transient_to_detached`` then marks them all as loaded from the database.
+    """
     instance = entity()
-    for (key, _), value in zip(columns, values, strict=True):
-        set_committed_value(instance, key, value)
-    for key, value in related.items():
-        set_committed_value(instance, key, value)
+    state = instance_dict(instance)
+    state.update(zip((key for key, _ in columns), values, strict=True))
+    state.update(related)
     make_transient_to_detached(instance)
     return instance
 

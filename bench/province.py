@@ -14,11 +14,14 @@ What it does (loopback only, bounded in time by --max-seconds):
    (the same options, the same sequence number) and that every submitted attempt is graded.
 
 Prints failed requests, latency percentiles (login, start = start + quiz page, save, submit,
-review), acknowledged answers missing, the generator's CPU and each gunicorn worker's peak RSS.
+review), acknowledged answers missing, the generator's CPU and garbage collections, and each
+gunicorn worker's peak RSS. The generator keeps full garbage collections out of the quiz phase (a
+full one stalled its event loop, and so the timing of every request in flight, by up to 290 ms);
+--no-gc-freeze leaves its collector as is.
 
 Usage: .venv/bin/python bench/province.py [--trainees 2000] [--window 20] [--think 3,8]
        [--workers 2] [--database-url postgresql+psycopg://...] [--max-seconds 1200]
-       [--timeline 5] [--access-log FILE] [--nginx]
+       [--timeline 5] [--access-log FILE] [--nginx] [--no-gc-freeze]
 --timeline N prints the quiz phase in N-second buckets (answers, latency, the workers' and the
 generator's CPU, the generator's event-loop lag, the machine's busy and stolen time), to see where
 a queue builds; --access-log keeps gunicorn's access log with each request's time in the worker;
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -71,6 +75,9 @@ class Tally:
     log: list[tuple[float, str, float]] = field(default_factory=list)
     #: (time, how late a 50 ms sleep woke, the generator's CPU seconds so far): is the generator keeping up?
     lag: list[tuple[float, float, float]] = field(default_factory=list)
+
+    #: (generation, seconds) of each of the generator's garbage collections in the quiz phase
+    collections: list[tuple[int, float]] = field(default_factory=list)
 
     def fail(self, step: str, detail: str) -> None:
         self.failures[step] += 1
@@ -235,10 +242,36 @@ async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
                 now = time.perf_counter()
                 tally.lag.append((now, now - before - 0.05, time.process_time()))
 
+        if not args.no_gc_freeze:
+            # The generator's own full garbage collections walked everything it holds (2,000
+            # browsers with their cookies and tasks, then every answer it checks) and stalled its
+            # event loop 120-290 ms five times a run: every request in flight then looked that much
+            # slower. What the login built stays to the end, so it is frozen out of the collector,
+            # and the quiz phase runs without full collections (the young generations, where a
+            # request's own garbage dies, are collected as usual).
+            gc.collect()
+            gc.freeze()
+            thresholds = gc.get_threshold()
+            gc.set_threshold(thresholds[0], thresholds[1], 1_000_000)
+        started: list[float] = []
+
+        def timed(phase: str, info: dict) -> None:
+            if phase == "start":
+                started.append(time.perf_counter())
+            elif started:
+                tally.collections.append((info["generation"], time.perf_counter() - started.pop()))
+
         t0, cpu0 = time.perf_counter(), workers_cpu()
         phases["quiz start"] = t0
         prober = asyncio.create_task(probe_lag())
-        await asyncio.gather(*(sit(t) for t, ok in zip(trainees, logged, strict=True) if ok))
+        gc.callbacks.append(timed)
+        try:
+            await asyncio.gather(*(sit(t) for t, ok in zip(trainees, logged, strict=True) if ok))
+        finally:
+            gc.callbacks.remove(timed)
+            if not args.no_gc_freeze:
+                gc.set_threshold(*thresholds)
+                gc.unfreeze()
         prober.cancel()
         phases["quiz"] = time.perf_counter() - t0
         phases["quiz worker CPU"] = workers_cpu() - cpu0
@@ -302,6 +335,9 @@ def main() -> None:
     parser.add_argument("--access-log", help="gunicorn's access log here: time, path, status, seconds in the worker")
     parser.add_argument("--timeline", type=float, default=0, help="also print the quiz phase in buckets of this many s")
     parser.add_argument("--nginx", action="store_true", help="the trainees reach gunicorn through nginx (README)")
+    parser.add_argument(
+        "--no-gc-freeze", action="store_true", help="leave the generator's garbage collector as is (its own pauses)"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="quizapp-province-"))
     url = args.database_url or f"sqlite:///{folder / 'quizapp.sqlite'}"
@@ -368,6 +404,12 @@ def main() -> None:
     print(f"acknowledged answers: {checked}; missing or different in the database: {missing}")
     print(f"submitted attempts: {len(tally.submitted)}; not graded in the database: {ungraded}")
     print(f"generator CPU: {cpu:.1f} s over {wall:.1f} s = {100 * cpu / wall:.0f} % of one core")
+    full = [seconds for generation, seconds in tally.collections if generation == 2]
+    print(
+        f"generator's garbage collections in the quiz ({'login frozen, no full ones' if not args.no_gc_freeze else 'as is'}):"
+        f" {len(tally.collections)}, longest {max((s for _, s in tally.collections), default=0) * 1000:.0f} ms;"
+        f" full (generation 2): {len(full)}, longest {max(full, default=0) * 1000:.0f} ms"
+    )
     if front:
         print(f"nginx CPU: {nginx:.1f} s = {100 * nginx / wall:.0f} % of one core")
     print(

@@ -5,12 +5,13 @@ whose version is older than the user's was ended by a password change, a deactiv
 out everywhere" (auth/sessions.py); then there is no user.
 
 The row is read through the connection and made into objects here, not by an ORM query: the
-ORM builds its row-loading machinery anew for every query it runs, which cost more than the
-statement itself (~0.1 ms against ~0.08 ms), and this runs on every request of every page. The
-objects are what the ORM would hand back after loading and detaching them: every column
-loaded, the user's ``ward`` loaded (or None), nothing else (``cohort``: load it by id), and
-outside any session, so a write transaction's commit does not expire them and load them again
-(db.py). ``make_transient_to_detached`` is SQLAlchemy's own way to that state.
+ORM builds its row-loading machinery anew for every query it runs, which cost twice the
+statement itself (~0.16 against ~0.08 ms; bench/README.md, seventh round), and this runs on
+every request of every page. The objects are what the ORM would hand back after loading and
+detaching them: every column loaded, the user's ``ward`` loaded (or None), nothing else
+(``cohort``: load it by id), and outside any session, so a write transaction's commit does not
+expire them and load them again (db.py). ``make_transient_to_detached`` is SQLAlchemy's own way
+to that state.
 """
 
 from __future__ import annotations

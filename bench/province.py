@@ -405,8 +405,9 @@ def main() -> None:
     print(f"submitted attempts: {len(tally.submitted)}; not graded in the database: {ungraded}")
     print(f"generator CPU: {cpu:.1f} s over {wall:.1f} s = {100 * cpu / wall:.0f} % of one core")
     full = [seconds for generation, seconds in tally.collections if generation == 2]
+    how = "as is" if args.no_gc_freeze else "login frozen, no full ones"
     print(
-        f"generator's garbage collections in the quiz ({'login frozen, no full ones' if not args.no_gc_freeze else 'as is'}):"
+        f"generator's garbage collections in the quiz ({how}):"
         f" {len(tally.collections)}, longest {max((s for _, s in tally.collections), default=0) * 1000:.0f} ms;"
         f" full (generation 2): {len(full)}, longest {max(full, default=0) * 1000:.0f} ms"
     )

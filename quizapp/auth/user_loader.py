@@ -57,9 +57,9 @@ def _detached(entity, columns, values, **related):
     no history); ``make_transient_to_detached`` then marks them all as loaded from the database.
     """
     instance = entity()
-    state = instance_dict(instance)
-    state.update(zip((key for key, _ in columns), values, strict=True))
-    state.update(related)
+    loaded = instance_dict(instance)
+    loaded.update(zip((key for key, _ in columns), values, strict=True))
+    loaded.update(related)
     make_transient_to_detached(instance)
     return instance
 

@@ -57,8 +57,8 @@ for line in io.lines("%(sessions)s") do
   sessions[#sessions + 1] = {attempt = attempt, cookie = cookie, token = token}
 end
 local counter = 0
-local created = 0
-function setup(thread) created = created + 1; thread:set("tid", created) end
+local threads_made = {}
+function setup(thread) threads_made[#threads_made + 1] = thread; thread:set("tid", #threads_made) end
 """
 
 # Each connection plays several trainees in turn.
@@ -95,8 +95,6 @@ LUA_SUBMIT = (
     LUA_COMMON
     + r"""
 local threads = %(threads)d
-local all = {}
-function setup(thread) created = created + 1; thread:set("tid", created); all[#all + 1] = thread end
 function request()
   local index = counter * threads + tid
   counter = counter + 1
@@ -112,7 +110,7 @@ function request()
     "csrf_token=" .. u.token)
 end
 function done(summary, latency, requests)
-  for _, thread in ipairs(all) do
+  for _, thread in ipairs(threads_made) do
     if thread:get("ranout") then io.write("%(ran_out)s\n") return end
   end
 end

@@ -16,55 +16,13 @@ import sqlalchemy as sa
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from .audit import action_label, target_label
 from .exports import Table
 from .i18n import gettext as _
-from .i18n import lazy_gettext as _l
 from .models import AuditLog, Certificate, Cohort, Course, Question, Topic, User
 from .params import Params, to_int
 from .reports.filters import ReportFilter, parse_filter
 
-#: Names of the actions in the UI language; an action missing here is shown as its code.
-ACTION_LABELS = {
-    "user.create": _l("Account created"),
-    "user.password_change": _l("Password changed"),
-    "user.logout_everywhere": _l("Logged out everywhere"),
-    "roster.import": _l("Roster imported"),
-    "content.import": _l("Course content imported"),
-    "questions.import": _l("Questions imported from a file as drafts"),
-    "lesson.submit": _l("Lesson draft submitted"),
-    "lesson.approve": _l("Lesson draft approved and published"),
-    "lesson.return": _l("Lesson draft returned"),
-    "cohort.create": _l("Class created"),
-    "cohort.rename": _l("Class renamed"),
-    "cohort.update": _l("Class changed"),
-    "cohort.move": _l("Trainees moved between classes"),
-    "topic.settings": _l("Quiz settings changed"),
-    "attempt.override": _l("Result recorded by hand"),
-    "paper.print": _l("Paper quizzes printed"),
-    "paper.enter": _l("Paper quiz entered"),
-    "certificate.revoke": _l("Certificate revoked"),
-    "certificate.reissue": _l("Certificate reissued"),
-    "certificate.recheck": _l("Missing certificates issued"),
-    "certificate.verify": _l("Certificate verified"),
-    "question.create": _l("Question drafted"),
-    "question.edit": _l("Question edited"),
-    "question.submit": _l("Question submitted for approval"),
-    "question.approve": _l("Question approved"),
-    "question.return": _l("Question returned to its author"),
-    "question.retire": _l("Question retired"),
-    "question.restore": _l("Question restored"),
-    "question.regrade": _l("Answer key corrected: attempts regraded"),
-    "login.failed": _l("Failed login"),
-    "login.held": _l("Login held after failed attempts"),
-}
-TARGET_LABELS = {
-    "user": _l("Account"),
-    "cohort": _l("Class"),
-    "topic": _l("Topic"),
-    "certificate": _l("Certificate"),
-    "course": _l("Course"),
-    "question": _l("Question"),
-}
 #: Entries that are not administrative changes: failed logins and throttle holds (found with the
 #: audit page's action filter) and certificate lookups from before they were counted per certificate.
 #: The admin dashboard leaves them out, so they never push the real changes off it.
@@ -78,14 +36,6 @@ def changes_only(query: sa.Select) -> sa.Select:
 
 #: The actor filter's value for changes made by the system (CLI without a user, cron).
 SYSTEM = "system"
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
-
-
-def target_label(target_type: str | None) -> str:
-    return str(TARGET_LABELS.get(target_type, target_type or ""))
 
 
 @dataclass(frozen=True)

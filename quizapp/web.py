@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import BadRequest
 
+from .audit import action_label
 from .chrome import chrome
 from .db import db, is_transient
 from .i18n import gettext as _
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(local_datetime)
     app.add_template_filter(role_label)
+    app.add_template_filter(action_label, "audit_action")
     app.add_template_filter(paper_code_display, "paper_code")
     app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["get_locale"] = get_locale

@@ -79,6 +79,19 @@ def test_names_instead_of_ids(app, journal):
     assert shown["certificate.revoke"] == "TH21-7K3M-Q9XD — Nguyễn Thị Hằng"
 
 
+@pytest.mark.parametrize(
+    "action, target_type, missing",
+    [("user.delete", "user", "audit.ACTIONS"), ("", None, "audit.ACTIONS"), ("cohort.rename", "ward", "audit.TARGETS")],
+)
+def test_a_change_without_a_name_is_refused_and_writes_nothing(app, action, target_type, missing):
+    """The page, its filter and its export would show a bare code: the change's own tests fail instead."""
+    with pytest.raises(ValueError, match=missing):
+        with app.app_context(), write_transaction() as s:
+            record(s, action, target_type=target_type, target_id=1)
+    with app.app_context():
+        assert db.session.scalars(audit_query.audit_query(audit_query.AuditFilter())).all() == []
+
+
 def test_a_deleted_object_keeps_its_kind_and_id(app):
     with app.app_context(), write_transaction() as s:
         record(s, "cohort.rename", target_type="cohort", target_id=404)

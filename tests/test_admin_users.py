@@ -223,6 +223,10 @@ def test_deactivate_needs_reason_and_confirmation_then_blocks_login(app, make, a
     assert entry.reason == "Chuyển công tác"
     c.post(f"/admin/users/{user.id}/reactivate", data={"reactivate-reason": "Trở lại"})
     assert get_user(app, user.id).active and audit(app, "user.reactivate")[0].reason == "Trở lại"
+    # The audit page names both changes, in its list and in its action filter, never by their codes.
+    log = c.get("/admin/audit").get_data(as_text=True)
+    assert ">Khóa tài khoản<" in log and ">Mở lại tài khoản<" in log
+    assert ">user.deactivate<" not in log and ">user.reactivate<" not in log
 
 
 def test_the_last_active_admin_stays(app, make, admin):

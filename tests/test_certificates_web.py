@@ -243,6 +243,9 @@ def test_admin_revoke_needs_confirmation(app, make, login, hang):
     assert response.status_code == 302
     assert certificates_of(app, user.id)[0][1] == CertificateStatus.REVOKED
     assert "Revoked" in c.get(f"/verify/{code}?lang=en").get_data(as_text=True)
+    history = c.get(f"/admin/certificates/{code}").get_data(as_text=True)
+    # its name (in English, chosen on the verify page just above), not its code
+    assert "· Certificate revoked ·" in history and "certificate.revoke" not in history
 
 
 def test_admin_reissue(app, make, login, hang):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask_login import current_user
 
-from ...audit_query import action_label
 from ...authoring import editing, history, workflow
 from ...db import db
 from ...models import Question, Role, VersionState
@@ -48,6 +47,5 @@ def question_page(question: Question, status: int = 200, **forms):
         entries=history.history(db.session, question),
         trail=history.audit_trail(db.session, question),
         is_admin=is_admin,
-        action_label=action_label,
         **forms,
     ), status

@@ -40,6 +40,7 @@ ACTIONS = {
     "attempt.override": _l("Result recorded by hand"),
     "paper.print": _l("Paper quizzes printed"),
     "paper.enter": _l("Paper quiz entered"),
+    "paper.void": _l("Paper quiz voided"),
     "certificate.revoke": _l("Certificate revoked"),
     "certificate.reissue": _l("Certificate reissued"),
     "certificate.recheck": _l("Missing certificates issued"),

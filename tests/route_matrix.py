@@ -139,6 +139,7 @@ MATRIX = [
     R("POST", "/admin/lessons/<int:number>", L, 403, 403, 403, 403, 400, 400),
     R("POST", "/admin/lessons/<int:number>/drafts/<int:draft_id>/review", L, 403, 403, 403, 403, 403, 302),
     R("POST", "/admin/paper/enter/<code>", L, 403, 403, 403, 403, 403, 302),
+    R("POST", "/admin/paper/enter/<code>/void", L, 403, 403, 403, 403, 403, 302),
     R("POST", "/admin/paper/print", L, 403, 403, 403, 403, 403, 400),
     R("POST", "/admin/questions/<int:question_id>/edit", L, 403, 403, 403, 403, 400, 400),
     R("POST", "/admin/questions/<int:question_id>/regrade", L, 403, 403, 403, 403, 403, 400),

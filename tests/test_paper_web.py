@@ -127,6 +127,7 @@ def test_only_admins(app, make, login, role, ward):
     for url in ("/admin/paper", "/admin/paper/print", "/admin/paper/enter?code=K7M2Q9XD", "/admin/paper/batches/1"):
         assert client.get(url).status_code == 403, url
     assert client.post("/admin/paper/enter/K7M2Q9XD", data={"q1": "A"}).status_code == 403
+    assert client.post("/admin/paper/enter/K7M2Q9XD/void", data={"void-confirm": "y"}).status_code == 403
 
 
 def test_posts_need_the_csrf_token(make_app, make, klass):
@@ -138,3 +139,64 @@ def test_posts_need_the_csrf_token(make_app, make, klass):
     assert audit_entries(app, "paper.print") == []
     page = client.get("/admin/paper").get_data(as_text=True)
     assert re.search(r'action="/admin/paper/enter"', page) and 'method="get"' in page
+
+
+# --- voiding a paper that will never be entered -------------------------------------------------
+
+
+def _paper_of(app, user_id):
+    with app.app_context():
+        return db.session.execute(
+            select(Attempt.id, Attempt.paper_code, Attempt.number).where(Attempt.user_id == user_id)
+        ).one()
+
+
+def test_a_lost_paper_is_voided_with_a_reason_and_the_trainee_may_start_online(app, make, login, klass):
+    cohort_id, ids = klass
+    admin = admin_client(app, make, login)
+    batch = print_class(app, admin, cohort_id).location
+    attempt_id, code, _number = _paper_of(app, ids[0])
+    grid = admin.get(f"/admin/paper/enter?code={code}").get_data(as_text=True)
+    assert "Hủy bài giấy này" in grid and "Lý do hủy" in grid
+    # Without the tick, or without a reason: refused, the paper stays, the grid says why.
+    for data in ({"void-reason": "Mất bài"}, {"void-confirm": "y"}):
+        refused = admin.post(f"/admin/paper/enter/{code}/void", data=data)
+        assert refused.status_code == 400 and "Hủy bài giấy này" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == AttemptStatus.OPEN
+    done = admin.post(
+        f"/admin/paper/enter/{code}/void",
+        data={"void-reason": "Tờ bài bị thất lạc khi thu", "void-confirm": "y"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"Đã hủy bài giấy {code[:4]}-{code[4:]}. Đỗ Thị A có thể làm chuyên đề 1 trực tuyến" in done
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id) is None  # gone with its items: it no longer counts
+    [entry] = audit_entries(app, "paper.void")
+    assert entry.reason == "Tờ bài bị thất lạc khi thu" and entry.detail["code"] == code
+    assert entry.target_id == str(ids[0])
+    # The batch lists it as voided; its code says so instead of "no such paper".
+    listing = admin.get(batch).get_data(as_text=True)
+    assert "Đã hủy" in listing and "Tờ bài bị thất lạc khi thu" in listing and "Đỗ Thị A" in listing
+    again = admin.get(f"/admin/paper/enter?code={code}", follow_redirects=True).get_data(as_text=True)
+    assert f"Bài giấy {code[:4]}-{code[4:]} đã bị hủy" in again and "Tờ bài bị thất lạc khi thu" in again
+    # The trainee starts the topic online, as attempt 1 again: the voided paper did not count.
+    trainee = login(Ref(ids[0], _username(app, ids[0])), app.test_client())
+    assert trainee.post("/topics/1/attempts").status_code == 200
+    with app.app_context():
+        [(number, mode)] = db.session.execute(select(Attempt.number, Attempt.mode).where(Attempt.user_id == ids[0]))
+        assert (number, mode) == (1, "online")
+    assert "Hủy bài kiểm tra trên giấy" in admin.get("/admin/audit").get_data(as_text=True)
+
+
+def test_an_entered_paper_cannot_be_voided(app, make, login, klass):
+    cohort_id, ids = klass
+    admin = admin_client(app, make, login)
+    print_class(app, admin, cohort_id)
+    attempt_id, code, _number = _paper_of(app, ids[1])
+    admin.post(f"/admin/paper/enter/{code}", data={"q1": "A"})
+    response = admin.post(f"/admin/paper/enter/{code}/void", data={"void-reason": "Nhầm", "void-confirm": "y"})
+    assert response.status_code == 302 and response.location.endswith(f"/admin/paper/papers/{code}")
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == AttemptStatus.SUBMITTED
+    assert audit_entries(app, "paper.void") == []

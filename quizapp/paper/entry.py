@@ -29,6 +29,7 @@ from ..quiz.rules import Score
 from ..web import local_datetime
 from .codes import display, normalise
 from .services import PaperError
+from .void import voids
 
 LETTERS = "ABCDEFGH"
 ENTER_ACTION = "paper.enter"
@@ -76,6 +77,17 @@ def find_paper(session: Session, text: str) -> Attempt:
         )
     )
     if attempt is None:
+        voided = voids(session, [code]).get(code)
+        if voided is not None:
+            raise PaperError(
+                _l(
+                    "Paper %(code)s was voided on %(when)s by %(who)s: %(reason)s",
+                    code=display(code),
+                    when=local_datetime(voided.at),
+                    who=voided.actor.full_name if voided.actor else "—",
+                    reason=voided.reason,
+                )
+            )
         raise PaperError(_l("No paper has the code %(code)s.", code=display(code)))
     return attempt
 

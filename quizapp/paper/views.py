@@ -1,4 +1,4 @@
-"""Paper quizzes (/admin/paper): print papers for a trainee or a class, download them, enter results."""
+"""Paper quizzes (/admin/paper): print papers for a trainee or a class, download them, enter or void them."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
 
 from .. import exports
 from ..auth.access import roles_required
@@ -21,6 +22,8 @@ from ..quiz.overrides import TAKERS
 from ..quiz.question_types import QUESTION_TYPES
 from . import entry as entering
 from . import services
+from .codes import display as paper_code_display
+from .void import void_paper, voids
 
 bp = Blueprint("paper", __name__, url_prefix="/paper")
 
@@ -31,6 +34,17 @@ class PrintForm(FlaskForm):
     username = StringField(_l("Or one trainee (username)"))
     preview = SubmitField(_l("Check who gets a paper"))
     confirm = SubmitField(_l("Print the papers"))
+
+
+class VoidForm(FlaskForm):
+    """Voiding a lost or unsat paper (void.py): destructive, so a reason and a tick."""
+
+    reason = TextAreaField(_l("Reason for voiding"), validators=[DataRequired(), Length(max=1000)])
+    confirm = BooleanField(
+        _l("I understand that this paper is deleted and can no longer be entered."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )
+    submit = SubmitField(_l("Void this paper"))
 
 
 def _print_form() -> PrintForm:
@@ -111,15 +125,12 @@ def _batch_or_404(batch_id: int):
 @bp.route("/batches/<int:batch_id>")
 @roles_required(Role.ADMIN)
 def batch(batch_id: int):
-    """A print: its papers (code, trainee, entered or not), the refused and the two downloads."""
+    """A print: its papers (code, trainee, entered, open or voided), the refused and the two downloads."""
     log, papers = _batch_or_404(batch_id)
-    users = {
-        u.id: u
-        for u in db.session.scalars(
-            select(User).where(User.id.in_(r["user_id"] for r in log.detail.get("refused", [])))
-        )
-    }
-    return render_template("paper/batch.html", log=log, papers=papers, users=users)
+    voided = voids(db.session, set(log.detail.get("codes", [])) - {a.paper_code for a in papers})
+    named = [r["user_id"] for r in log.detail.get("refused", [])] + [int(e.target_id) for e in voided.values()]
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(named)))}
+    return render_template("paper/batch.html", log=log, papers=papers, users=users, voided=voided)
 
 
 def _stem(papers) -> str:
@@ -151,7 +162,7 @@ def key(batch_id: int):
     return exports.file_response(data, f"dap-an-{_stem(attempts)}-{batch_id}.pdf", "application/pdf")
 
 
-def _grid(attempt, values=None, errors=None, status=200):
+def _grid(attempt, values=None, errors=None, status=200, void_form=None):
     rows = [
         {
             "item": item,
@@ -162,7 +173,8 @@ def _grid(attempt, values=None, errors=None, status=200):
         }
         for item in attempt.items
     ]
-    return render_template("paper/enter.html", attempt=attempt, rows=rows, form=FlaskForm()), status
+    forms = {"form": FlaskForm(), "void_form": void_form or VoidForm(prefix="void")}
+    return render_template("paper/enter.html", attempt=attempt, rows=rows, **forms), status
 
 
 @bp.route("/enter")
@@ -202,6 +214,41 @@ def save(code: str):
         flash(str(exc.message), "error")
         return redirect(url_for(".index"))
     return redirect(url_for(".result", code=code))
+
+
+@bp.route("/enter/<code>/void", methods=["POST"])
+@roles_required(Role.ADMIN)
+def void(code: str):
+    """Void a paper that will never be entered (lost, or never sat): asks for a reason and a tick first."""
+    form = VoidForm(prefix="void")
+    try:
+        attempt = entering.find_paper(db.session, code)
+    except services.PaperError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for(".index"))
+    if not attempt.is_open:
+        flash(_("This paper has already been entered: its result can no longer be voided."), "error")
+        return redirect(url_for(".result", code=attempt.paper_code))
+    if not form.validate_on_submit():
+        return _grid(attempt, status=400, void_form=form)
+    actor_id = current_user.id  # read before the write transaction, which expires the loaded user (db.py)
+    name, number, shown = attempt.user.full_name, attempt.topic.number, attempt.paper_code
+    try:
+        with write_transaction() as session:
+            void_paper(session, entering.find_paper(session, code), actor_id, form.reason.data)
+    except services.PaperError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for(".enter", code=code))
+    flash(
+        _(
+            "Paper %(code)s was voided. %(name)s may now take topic %(n)d online, or be printed a new paper.",
+            code=paper_code_display(shown),
+            name=name,
+            n=number,
+        ),
+        "success",
+    )
+    return redirect(url_for(".index"))
 
 
 @bp.route("/papers/<code>")

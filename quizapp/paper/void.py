@@ -1,0 +1,60 @@
+"""Voiding a printed paper that will never be entered: the sheet was lost, or its trainee never sat it.
+
+A printed paper is its trainee's open attempt at the topic and counts as one of their attempts
+(services.py); left alone it would keep their online quiz at that topic shut for good. Voiding
+deletes the attempt and its drawn questions as if the paper had never been printed: it no longer
+counts, and the trainee may start online or be given a new paper. The audit log keeps which
+paper, whose, who voided it and why, and the paper's code then answers with that instead of
+"no such paper". Only an open paper can be voided: an entered one is a result, corrected by an
+override or a regrade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..audit import record
+from ..i18n import lazy_gettext as _l
+from ..models import Attempt, AttemptItem, AttemptMode, AttemptStatus, AuditLog
+from .services import PaperError
+
+VOID_ACTION = "paper.void"
+
+
+def void_paper(session: Session, attempt: Attempt, actor_id: int, reason: str) -> None:
+    """Delete the open paper ``attempt`` with its items and record why; PaperError if it was entered."""
+    reason = reason.strip()
+    if not reason:
+        raise PaperError(_l("Give the reason for voiding the paper."))
+    # Locked (FOR UPDATE on PostgreSQL; SQLite's write transaction holds the lock already): an entry
+    # of the same paper at the same moment either went first, and this refuses, or finds no paper.
+    still_open = session.scalar(
+        select(Attempt.id)
+        .where(Attempt.id == attempt.id, Attempt.mode == AttemptMode.PAPER, Attempt.status == AttemptStatus.OPEN)
+        .with_for_update()
+    )
+    if still_open is None:
+        raise PaperError(_l("This paper has already been entered: its result can no longer be voided."))
+    record(
+        session,
+        VOID_ACTION,
+        actor_id=actor_id,
+        target_type="user",
+        target_id=attempt.user_id,
+        reason=reason,
+        detail={"attempt_id": attempt.id, "code": attempt.paper_code, "topic": attempt.topic.number},
+    )
+    session.execute(delete(AttemptItem).where(AttemptItem.attempt_id == attempt.id))
+    session.execute(delete(Attempt).where(Attempt.id == attempt.id))
+
+
+def voids(session: Session, codes: Iterable[str]) -> dict[str, AuditLog]:
+    """The void entries of the papers among ``codes``, by code (voids are rare: their entries are read whole)."""
+    wanted = set(codes)
+    entries = session.scalars(
+        select(AuditLog).where(AuditLog.action == VOID_ACTION).options(joinedload(AuditLog.actor)).order_by(AuditLog.id)
+    )
+    return {e.detail["code"]: e for e in entries if e.detail and e.detail.get("code") in wanted}

@@ -209,7 +209,7 @@ async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
             elif started:
                 tally.collections.append((info["generation"], time.perf_counter() - started.pop()))
 
-        t0, cpu0 = time.perf_counter(), workers_cpu()
+        t0, cpu0, own0, asked = time.perf_counter(), workers_cpu(), time.process_time(), tally.requests
         phases["quiz start"] = t0
         prober = asyncio.create_task(probe_lag())
         gc.callbacks.append(timed)
@@ -223,6 +223,8 @@ async def run_province(args, base: str, tally: Tally, workers_cpu) -> dict:
         prober.cancel()
         phases["quiz"] = time.perf_counter() - t0
         phases["quiz worker CPU"] = workers_cpu() - cpu0
+        phases["quiz generator CPU"] = time.process_time() - own0
+        phases["quiz requests"] = tally.requests - asked
         phases["logged in"] = sum(logged)
     finally:
         await asyncio.gather(*(t.http.close() for t in trainees))

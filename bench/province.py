@@ -42,7 +42,6 @@ import time
 from pathlib import Path
 
 import uvloop
-
 from common import add_trainees, free_port, percentile, start_gunicorn
 from nginx_front import nginx_cpu, start_nginx
 from province_crowd import PASSWORD, Tally, run_province

@@ -115,12 +115,17 @@ def test_a_file_import_keeps_a_wording_approved_in_the_browser_until_the_files_c
             return db.session.scalar(select(Question).where(Question.ext_id == "t1-001")).current_version.text
 
     again = imported(app, root)
-    assert (again.new_versions, again.kept_from_browser) == (0, 1)
+    assert (again.new_versions, again.kept_from_browser, again.replaced_browser) == (0, 1, [])
     assert current_text() == "Sửa trên trình duyệt?"
 
     changed = imported(app, root, questions=QUESTIONS.replace("Câu một?", "Câu một, sửa trong tệp?"))
     assert (changed.new_versions, changed.kept_from_browser) == (1, 0)
     assert current_text() == "Câu một, sửa trong tệp?"
+    # The files won over the browser's wording: the summary (and so --dry-run and the audit log) names it.
+    assert changed.replaced_browser == ["t1-001"]
+    assert "1 wordings approved in the browser replaced by changed files (t1-001)" in changed.summary()
+    # A file change over a wording that came from the files replaces nothing of the browser's.
+    assert imported(app, root, questions=QUESTIONS.replace("Câu một?", "Câu một, lần ba?")).replaced_browser == []
 
 
 def test_a_file_import_keeps_an_admins_retirement_and_brings_back_what_returns_to_the_files(app, make, tmp_path):
@@ -173,10 +178,13 @@ def test_a_lesson_approved_in_the_browser_stays_until_lesson_md_changes(app, mak
 
     again = imported(app, root)  # lesson.md as it was: the browser's lesson stays
     assert again.lessons_kept == 1 and "1 lessons approved in the browser kept" in again.summary()
+    assert again.lessons_replaced == []
     assert published() == browser
 
     in_files = LESSON.replace("Nội dung.", "Nội dung, sửa trong tệp.")
-    changed = imported(app, root, lesson=in_files)  # lesson.md changed: it wins
-    assert changed.lessons_kept == 0
+    changed = imported(app, root, lesson=in_files)  # lesson.md changed: it wins, and the summary says over what
+    assert changed.lessons_kept == 0 and changed.lessons_replaced == [1]
+    assert "lessons approved in the browser replaced by a changed lesson.md (topic 1)" in changed.summary()
     assert published() == ("Mở đầu.", {"hinh-thuc-ky-luat": "Nội dung, sửa trong tệp.", "thoi-hieu": "Nội dung 2."})
     assert imported(app, root, lesson=in_files).lessons_kept == 0
+    assert imported(app, root, lesson=LESSON).lessons_replaced == []  # a file change over the files' own lesson

@@ -9,7 +9,9 @@ The files win where they changed, and only there: `flask init` runs an import at
 A question written in the browser (every version has an author) was never in the files and is left
 alone; a file question whose approved wording was changed in the browser keeps it as long as its
 wording in the files is the one last imported; a file question an admin retired stays retired; a
-lesson approved in the browser stays until lesson.md changes (``Topic.lesson_hash``).
+lesson approved in the browser stays until lesson.md changes (``Topic.lesson_hash``). Where a
+changed file does replace a wording or lesson approved in the browser, the report names it, so the
+summary (``--dry-run`` first, then the audit log) says what the files overwrote.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ class ImportReport:
     per_topic: dict[int, int] = field(default_factory=dict)
     #: Topic number -> quiz settings left at the value an admin set in the browser.
     kept_settings: dict[int, list[str]] = field(default_factory=dict)
+    #: Questions whose wording approved in the browser a changed file replaced (their ids): the
+    #: files win where they changed, and the summary (and ``--dry-run``) names what they overwrote.
+    replaced_browser: list[str] = field(default_factory=list)
+    #: Topics whose lesson approved in the browser a changed lesson.md replaced.
+    lessons_replaced: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (
@@ -62,6 +69,14 @@ class ImportReport:
         if self.kept_settings:
             kept = ", ".join(f"topic {n}: {', '.join(names)}" for n, names in sorted(self.kept_settings.items()))
             text += f"; quiz settings changed by an admin kept ({kept})"
+        if self.replaced_browser:
+            text += (
+                f"; {len(self.replaced_browser)} wordings approved in the browser replaced by changed files"
+                f" ({', '.join(self.replaced_browser)})"
+            )
+        if self.lessons_replaced:
+            topics = ", ".join(str(n) for n in self.lessons_replaced)
+            text += f"; lessons approved in the browser replaced by a changed lesson.md (topic {topics})"
         return text
 
 
@@ -138,6 +153,8 @@ def _import_topic(session: Session, spec: TopicSpec, report: ImportReport) -> No
             continue
         if latest is not None:
             report.new_versions += 1
+            if latest.author_id is not None:  # written in the browser: the changed file overwrites it
+                report.replaced_browser.append(q.id)
         version = QuestionVersion(
             question_id=question.id,
             # Past every version, not just the approved one: a browser draft may hold the next number.
@@ -184,6 +201,10 @@ def _import_lesson(session: Session, topic: Topic, spec: TopicSpec, report: Impo
             report.lessons_kept += 1
         report.sections += len(spec.sections)
         return existing
+    if topic.lesson_hash is not None:
+        active = sorted((s for s in existing.values() if s.active), key=lambda s: s.position)
+        if hashlib.sha256(lesson_markdown(topic.intro_md, active).encode()).hexdigest() != topic.lesson_hash:
+            report.lessons_replaced.append(topic.number)  # published from the browser since the last import
     topic.intro_md, topic.lesson_hash = spec.intro_md, file_hash
     sections = {}
     for s in spec.sections:

@@ -103,9 +103,12 @@ def _macros():
     return current_app.jinja_env.get_template("quiz/_question.html").module
 
 
-def label(language: str, position: int) -> str:
-    """'Question 3' in ``language``, escaped: cached too, as twenty translations add up."""
-    cached = cache()
+def label(language: str, position: int, cached: dict | None = None) -> str:
+    """'Question 3' in ``language``, escaped: cached too, as twenty translations add up.
+
+    ``cached``: this app's ``cache()`` when the caller has it (a page asks twenty times).
+    """
+    cached = cache() if cached is None else cached
     text = cached.get(("label", language, position))
     if text is None:
         text = cached["label", language, position] = str(escape(_("Question %(n)d", n=position)))
@@ -158,13 +161,14 @@ def paper(session: Session, attempt_id: int, language: str, lines: list | None =
     """
     items = lines if lines is not None else paper_lines(session, attempt_id)
     found = fragments(session, (item.question_version_id for item in items), language)
+    cached = cache()
     parts = []
     for item in items:
         fragment = found[item.question_version_id]
         position = str(item.position)
         parts.append(
             fragment.head.replace(SLOT["position"], position)
-            .replace(SLOT["label"], label(language, item.position))
+            .replace(SLOT["label"], label(language, item.position, cached))
             .replace(SLOT["seq"], str(item.seq))
         )
         checked = set(to_display(item.option_order, item.selected))

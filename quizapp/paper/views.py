@@ -23,7 +23,7 @@ from ..quiz.question_types import QUESTION_TYPES
 from . import entry as entering
 from . import services
 from .codes import display as paper_code_display
-from .void import void_paper, voids
+from .void import ALREADY_ENTERED, void_paper, voids
 
 bp = Blueprint("paper", __name__, url_prefix="/paper")
 
@@ -227,15 +227,15 @@ def void(code: str):
         flash(str(exc.message), "error")
         return redirect(url_for(".index"))
     if not attempt.is_open:
-        flash(_("This paper has already been entered: its result can no longer be voided."), "error")
+        flash(str(ALREADY_ENTERED), "error")
         return redirect(url_for(".result", code=attempt.paper_code))
     if not form.validate_on_submit():
         return _grid(attempt, status=400, void_form=form)
     actor_id = current_user.id  # read before the write transaction, which expires the loaded user (db.py)
     name, number, shown = attempt.user.full_name, attempt.topic.number, attempt.paper_code
     try:
-        with write_transaction() as session:
-            void_paper(session, entering.find_paper(session, code), actor_id, form.reason.data)
+        with write_transaction() as session:  # void_paper reads again, under lock, what it needs
+            void_paper(session, attempt.id, actor_id, form.reason.data)
     except services.PaperError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for(".enter", code=code))

@@ -18,37 +18,41 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..audit import record
 from ..i18n import lazy_gettext as _l
-from ..models import Attempt, AttemptItem, AttemptMode, AttemptStatus, AuditLog
+from ..models import Attempt, AttemptItem, AttemptMode, AttemptStatus, AuditLog, Topic
 from .services import PaperError
 
 VOID_ACTION = "paper.void"
+#: Refusal of a paper already entered (the answer grid says it before asking, void_paper under lock).
+ALREADY_ENTERED = _l("This paper has already been entered: its result can no longer be voided.")
 
 
-def void_paper(session: Session, attempt: Attempt, actor_id: int, reason: str) -> None:
-    """Delete the open paper ``attempt`` with its items and record why; PaperError if it was entered."""
+def void_paper(session: Session, attempt_id: int, actor_id: int, reason: str) -> None:
+    """Delete the open paper ``attempt_id`` with its items and record why; PaperError if it was entered."""
     reason = reason.strip()
     if not reason:
         raise PaperError(_l("Give the reason for voiding the paper."))
-    # Locked (FOR UPDATE on PostgreSQL; SQLite's write transaction holds the lock already): an entry
-    # of the same paper at the same moment either went first, and this refuses, or finds no paper.
-    still_open = session.scalar(
-        select(Attempt.id)
-        .where(Attempt.id == attempt.id, Attempt.mode == AttemptMode.PAPER, Attempt.status == AttemptStatus.OPEN)
-        .with_for_update()
-    )
-    if still_open is None:
-        raise PaperError(_l("This paper has already been entered: its result can no longer be voided."))
+    # What the record needs, read under lock (FOR UPDATE on PostgreSQL; SQLite's write transaction
+    # holds the lock already): an entry of the same paper at the same moment either went first,
+    # and this refuses, or finds no paper.
+    paper = session.execute(
+        select(Attempt.user_id, Attempt.paper_code, Topic.number)
+        .join(Topic, Topic.id == Attempt.topic_id)
+        .where(Attempt.id == attempt_id, Attempt.mode == AttemptMode.PAPER, Attempt.status == AttemptStatus.OPEN)
+        .with_for_update(of=Attempt)
+    ).one_or_none()
+    if paper is None:
+        raise PaperError(ALREADY_ENTERED)
     record(
         session,
         VOID_ACTION,
         actor_id=actor_id,
         target_type="user",
-        target_id=attempt.user_id,
+        target_id=paper.user_id,
         reason=reason,
-        detail={"attempt_id": attempt.id, "code": attempt.paper_code, "topic": attempt.topic.number},
+        detail={"attempt_id": attempt_id, "code": paper.paper_code, "topic": paper.number},
     )
-    session.execute(delete(AttemptItem).where(AttemptItem.attempt_id == attempt.id))
-    session.execute(delete(Attempt).where(Attempt.id == attempt.id))
+    session.execute(delete(AttemptItem).where(AttemptItem.attempt_id == attempt_id))
+    session.execute(delete(Attempt).where(Attempt.id == attempt_id))
 
 
 def voids(session: Session, codes: Iterable[str]) -> dict[str, AuditLog]:

@@ -193,18 +193,15 @@ def _import_lesson(session: Session, topic: Topic, spec: TopicSpec, report: Impo
     """
     existing = {s.slug: s for s in session.scalars(select(Section).where(Section.topic_id == topic.id))}
     in_files = lesson_markdown(spec.intro_md, spec.sections)
-    file_hash = hashlib.sha256(in_files.encode()).hexdigest()
+    file_hash = _hash(in_files)
     named = {q.section for q in spec.questions}
     if topic.lesson_hash == file_hash and all(slug in existing and existing[slug].active for slug in named):
-        active = sorted((s for s in existing.values() if s.active), key=lambda s: s.position)
-        if lesson_markdown(topic.intro_md, active) != in_files:
+        if _published(topic, existing) != in_files:
             report.lessons_kept += 1
         report.sections += len(spec.sections)
         return existing
-    if topic.lesson_hash is not None:
-        active = sorted((s for s in existing.values() if s.active), key=lambda s: s.position)
-        if hashlib.sha256(lesson_markdown(topic.intro_md, active).encode()).hexdigest() != topic.lesson_hash:
-            report.lessons_replaced.append(topic.number)  # published from the browser since the last import
+    if topic.lesson_hash is not None and _hash(_published(topic, existing)) != topic.lesson_hash:
+        report.lessons_replaced.append(topic.number)  # published from the browser since the last import
     topic.intro_md, topic.lesson_hash = spec.intro_md, file_hash
     sections = {}
     for s in spec.sections:
@@ -217,6 +214,15 @@ def _import_lesson(session: Session, topic: Topic, spec: TopicSpec, report: Impo
         gone.active = False
     session.flush()
     return sections
+
+
+def _published(topic: Topic, sections: dict[str, Section]) -> str:
+    """The topic's lesson as it is published now, in lesson.md's form (to compare with the files)."""
+    return lesson_markdown(topic.intro_md, sorted((s for s in sections.values() if s.active), key=lambda s: s.position))
+
+
+def _hash(markdown: str) -> str:
+    return hashlib.sha256(markdown.encode()).hexdigest()
 
 
 def _last_from_files(question: Question) -> str | None:

@@ -68,7 +68,13 @@ def trainee_page(browser, course):
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{server.base}/")
-    page.evaluate("navigator.serviceWorker.ready")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # The worker registers from the login page and claims the open pages when it activates. When it
+    # activates while the login's redirect is loading this page, the claim comes before the page
+    # exists and the page stays uncontrolled (seen once on a busy machine: no controller in 30 s).
+    # A trainee's next tap is controlled; a reload is that tap.
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     yield app, server, page
     context.close()

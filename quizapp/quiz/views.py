@@ -17,7 +17,7 @@ from ..i18n import gettext as _
 from ..learn.access import get_topic_or_404
 from ..models import Attempt, AttemptItem, User, utcnow
 from . import attempts as service
-from . import fragments, review_fragments
+from . import fragments, paper_page, review_fragments
 from .bank import draw_paper
 from .errors import paper_pending_message
 from .rules import accepts_writes, others_review_allowed, review_allowed, seconds_left, write_deadline
@@ -35,11 +35,11 @@ def _grace() -> int:
 
 #: What most views need of an attempt: its items and the question versions they show.
 WITH_ITEMS = (selectinload(Attempt.items).selectinload(AttemptItem.question_version),)
-#: What the quiz page needs: the topic; its questions come as cached HTML (fragments.py).
+#: What the review needs: the topic (the quiz page reads its attempt as plain rows: paper_page.py).
 WITH_TOPIC = (joinedload(Attempt.topic),)
 
 
-#: The attempt's query for each of the loads above, built once: the quiz page runs one on every view.
+#: The attempt's query for each of the loads above, built once (building a statement costs more than running it).
 _ATTEMPT_BY_ID = {
     load: select(Attempt).where(Attempt.id == bindparam("attempt_id")).options(*load)
     for load in (WITH_ITEMS, WITH_TOPIC)
@@ -54,7 +54,11 @@ def get_attempt_or_404(attempt_id: int, owner_id: int, reviewer: User | None = N
     (``accounts.access``). Takes the owner's id, not the user: inside a write transaction the
     logged-in user loaded before it would be loaded again (db.py).
     """
-    attempt = db.session.scalar(_ATTEMPT_BY_ID[load], {"attempt_id": attempt_id})
+    return _visible_or_404(db.session.scalar(_ATTEMPT_BY_ID[load], {"attempt_id": attempt_id}), owner_id, reviewer)
+
+
+def _visible_or_404(attempt: Attempt | None, owner_id: int, reviewer: User | None = None) -> Attempt:
+    """The attempt if it exists and is ``owner_id``'s or, for a ``reviewer``, one they may see; else 404."""
     if attempt is None:
         abort(404)
     if attempt.user_id != owner_id and not (reviewer is not None and can_see_trainee(reviewer, attempt.user)):
@@ -102,7 +106,7 @@ def start(number: int):
 @login_required
 def take(attempt_id: int):
     """The paper: questions in the drawn order, options shuffled, saved answers checked."""
-    attempt = get_attempt_or_404(attempt_id, current_user.id, load=WITH_TOPIC)
+    attempt = _visible_or_404(paper_page.attempt_with_topic(db.session, attempt_id), current_user.id)
     now = utcnow()
     if attempt.is_paper and attempt.is_open:
         return _paper_pending(attempt)

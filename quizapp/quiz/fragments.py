@@ -10,7 +10,7 @@ Jinja on every page view was most of the page's cost.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from markupsafe import Markup, escape
@@ -36,6 +36,19 @@ class Fragment:
     head: str
     options: tuple[str, ...]
     tail: str
+    #: (authored option, display index, checked) -> that option's HTML with only the position's slot
+    #: left, filled as pages ask for it: a page then fills each question's position once, in the
+    #: joined question, not three slots in every option (a question of k options has 2k² of these).
+    shown: dict[tuple[int, int, bool], str] = field(default_factory=dict, compare=False, repr=False)
+
+    def show(self, authored: int, index: int, checked: bool) -> str:
+        """The option ``authored`` at display ``index``, checked or not; its position left as a slot."""
+        html = self.shown[authored, index, checked] = (
+            self.options[authored]
+            .replace(SLOT["index"], str(index))
+            .replace(SLOT["checked"], "checked" if checked else "")
+        )
+        return html
 
 
 @dataclass(frozen=True)
@@ -162,23 +175,19 @@ def paper(session: Session, attempt_id: int, language: str, lines: list | None =
     items = lines if lines is not None else paper_lines(session, attempt_id)
     found = fragments(session, (item.question_version_id for item in items), language)
     cached = cache()
+    position_slot, label_slot, seq_slot = SLOT["position"], SLOT["label"], SLOT["seq"]
     parts = []
     for item in items:
         fragment = found[item.question_version_id]
-        position = str(item.position)
-        parts.append(
-            fragment.head.replace(SLOT["position"], position)
-            .replace(SLOT["label"], label(language, item.position, cached))
-            .replace(SLOT["seq"], str(item.seq))
-        )
-        checked = set(to_display(item.option_order, item.selected))
+        shown = fragment.shown
+        checked = set(to_display(item.option_order, item.selected)) if item.selected else ()
+        question = [
+            fragment.head.replace(label_slot, label(language, item.position, cached)).replace(seq_slot, str(item.seq))
+        ]
         for index, authored in enumerate(item.option_order):
-            parts.append(
-                fragment.options[authored]
-                .replace(SLOT["position"], position)
-                .replace(SLOT["index"], str(index))
-                .replace(SLOT["checked"], "checked" if index in checked else "")
-            )
-        parts.append(fragment.tail.replace(SLOT["position"], position))
+            key = (authored, index, index in checked)
+            question.append(shown.get(key) or fragment.show(*key))
+        question.append(fragment.tail)
+        parts.append("".join(question).replace(position_slot, str(item.position)))
     # Safe to mark: the fragments come from autoescaping Jinja macros; the slots get integers and escaped labels.
     return Paper(Markup("".join(parts)), len(items), page_texts(language))  # nosec B704

@@ -2,9 +2,9 @@
 
 The page is the quiz's most viewed one (every reload, every resumed tab). The ORM's query for the
 attempt with its topic built its row-loading machinery on every view; read through the
-connection and made into detached objects (detached.py), the same columns cost ~60 µs less a
-page (bench/README.md, ninth round; bench/page_parts.py). The attempt holds every column and its ``topic``; nothing
-else is loaded (``user`` and ``items`` are not: the page needs neither).
+connection and made into detached objects (detached.py), the same columns cost ~50 µs less a
+page (bench/page_parts.py; bench/README.md, ninth round). The attempt holds every column and its
+``topic``; nothing else is loaded (``user`` and ``items`` are not: the page needs neither).
 
 Not one statement with the paper's lines joined in: the attempt's and topic's columns then come
 back on each of the twenty lines, and their dates and JSON are converted on every row, which cost

@@ -75,8 +75,8 @@ end
 """
 )
 
-# Each request saves one answer with a newer seq, as autosave does: the threads interleave their
-# numbers, and each round starts above the last (%(seq_base)d), so saves are accepted, not stale.
+# Each request saves one answer with a newer seq, as autosave does; each round's numbers start
+# above the last round's (%(seq_base)d), so its saves are accepted, not refused as stale.
 LUA_SAVE = (
     LUA_COMMON
     + r"""

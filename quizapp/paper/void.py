@@ -58,6 +58,8 @@ def void_paper(session: Session, attempt_id: int, actor_id: int, reason: str) ->
 def voids(session: Session, codes: Iterable[str]) -> dict[str, AuditLog]:
     """The void entries of the papers among ``codes``, by code (voids are rare: their entries are read whole)."""
     wanted = set(codes)
+    if not wanted:  # a print whose papers are all still there: nothing to look up
+        return {}
     entries = session.scalars(
         select(AuditLog).where(AuditLog.action == VOID_ACTION).options(joinedload(AuditLog.actor)).order_by(AuditLog.id)
     )

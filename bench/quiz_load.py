@@ -247,13 +247,14 @@ def main() -> None:
             )
         )
         threads = 2
-        plan = (("page", LUA_PAGE, paper), ("save", LUA_SAVE, paper), ("submit", LUA_SUBMIT, pool_file))
-        values = {"threads": threads, "agent": USER_AGENT, "ran_out": RAN_OUT, "seq_base": 0}
+        plan = {"page": (LUA_PAGE, paper), "save": (LUA_SAVE, paper), "submit": (LUA_SUBMIT, pool_file)}
 
         def script(name: str, seq_base: int = 0) -> Path:
-            lua, data = next((lua, data) for n, lua, data in plan if n == name)
+            """The wrk script ``name`` written out (``seq_base``: where autosave's numbers start)."""
+            lua, data = plan[name]
             path = folder / f"{name}-{seq_base}.lua"
-            path.write_text(lua % {**values, "sessions": data, "seq_base": seq_base})
+            fill = {"sessions": data, "threads": threads, "agent": USER_AGENT, "ran_out": RAN_OUT, "seq_base": seq_base}
+            path.write_text(lua % fill)
             return path
 
         common = ["-t", str(threads), "-c", str(args.connections), "--latency"]
@@ -272,17 +273,18 @@ def main() -> None:
         # The ceiling and the paths take turns, --rounds times: the host's speed drifts within a
         # minute (another machine's load), and a path is only compared with the ceiling measured
         # next to it. A ratio is the median of its rounds' ratios.
-        healthz, paths = "GET /healthz (ceiling)", (("quiz page", "page"), ("autosave", "save"))
+        healthz, paths = "GET /healthz (ceiling)", ("quiz page", "autosave")
         rounds = []
         for k in range(args.rounds):
             one = {healthz: measure(healthz, [*run, f"{base}/healthz"])}
-            for name, lua in paths:
-                one[name] = measure(name, [*run, "-s", str(script(lua, seq_base=(k + 1) * 100_000_000)), base])
+            one["quiz page"] = measure("quiz page", [*run, "-s", str(script("page")), base])
+            saves = script("save", seq_base=(k + 1) * 100_000_000)  # above the last round's numbers
+            one["autosave"] = measure("autosave", [*run, "-s", str(saves), base])
             rounds.append(one)
         # Submit once (each request uses up an attempt), between two ceilings.
         submit = measure("submit", [*submit_run, "-s", str(script("submit")), base])
         after = measure(healthz, [*run, f"{base}/healthz"])
-        ratios = {name: [r[name]["rps"] / r[healthz]["rps"] for r in rounds] for name, _ in paths}
+        ratios = {name: [r[name]["rps"] / r[healthz]["rps"] for r in rounds] for name in paths}
         ratios["submit"] = [submit["rps"] / rounds[-1][healthz]["rps"], submit["rps"] / after["rps"]]
         print(
             f"\ngunicorn {args.workers} sync workers, SQLite; wrk {threads} threads x {args.connections} connections"
@@ -321,7 +323,7 @@ def main() -> None:
         results = {f"{name} #{k + 1}": r for k, one in enumerate(rounds) for name, r in one.items()}
         results.update({"submit": submit, "GET /healthz (after submit)": after})
         errors = {name: r["socket_errors"] for name, r in results.items() if r["socket_errors"] != "none"}
-        print(f"socket errors: {errors or 'none'}; submit ran {results['submit']['elapsed']}")
+        print(f"socket errors: {errors or 'none'}; submit ran {submit['elapsed']}")
         with sqlite3.connect(folder / "quizapp.sqlite") as conn:
             landed = conn.execute(
                 "SELECT count(*), max(i.seq) FROM attempt_item i JOIN attempt a ON a.id = i.attempt_id"

@@ -7,8 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from quizapp.db import db
+from quizapp.db import db, write_transaction
 from quizapp.models import Attempt, AttemptStatus, Role, Topic, User
+from quizapp.paper.services import PaperError
+from quizapp.paper.void import void_paper
 
 from .admin_helpers import NON_ADMINS, admin_client, audit_entries, csrf_client
 from .factories import Ref, make_course, paper_batch, take
@@ -187,6 +189,26 @@ def test_a_lost_paper_is_voided_with_a_reason_and_the_trainee_may_start_online(a
         [(number, mode)] = db.session.execute(select(Attempt.number, Attempt.mode).where(Attempt.user_id == ids[0]))
         assert (number, mode) == (1, "online")
     assert "Hủy bài kiểm tra trên giấy" in admin.get("/admin/audit").get_data(as_text=True)
+
+
+def test_a_paper_voided_or_entered_meanwhile_is_refused_saying_which(app, make, login, klass):
+    """Two admins at one paper: the second's void, read again under lock, says what the first did."""
+    cohort_id, ids = klass
+    admin = admin_client(app, make, login)
+    print_class(app, admin, cohort_id)
+    voided_id, voided_code, _ = _paper_of(app, ids[0])
+    entered_id, entered_code, _ = _paper_of(app, ids[1])
+    voiding = {"void-reason": "Mất", "void-confirm": "y"}
+    assert admin.post(f"/admin/paper/enter/{voided_code}/void", data=voiding).status_code == 302
+    assert admin.post(f"/admin/paper/enter/{entered_code}", data={"q1": "A"}).status_code == 302
+    with app.app_context():
+        admin_id = db.session.scalar(select(User.id).where(User.role == Role.ADMIN))
+        for attempt_id, said in ((voided_id, "Bài giấy này đã bị hủy trước đó."), (entered_id, "đã được nhập kết quả")):
+            with pytest.raises(PaperError) as refused, write_transaction() as session:
+                void_paper(session, attempt_id, admin_id, "Mất bài")
+            assert said in str(refused.value.message)
+        assert db.session.get(Attempt, entered_id).status == AttemptStatus.SUBMITTED
+    assert len(audit_entries(app, "paper.void")) == 1  # the first void's entry only
 
 
 def test_an_entered_paper_cannot_be_voided(app, make, login, klass):

@@ -24,23 +24,27 @@ from .services import PaperError
 VOID_ACTION = "paper.void"
 #: Refusal of a paper already entered (the answer grid says it before asking, void_paper under lock).
 ALREADY_ENTERED = _l("This paper has already been entered: its result can no longer be voided.")
+#: Refusal of a paper another admin voided between this admin's grid and their "Void" (void_paper).
+ALREADY_VOIDED = _l("This paper has already been voided.")
 
 
 def void_paper(session: Session, attempt_id: int, actor_id: int, reason: str) -> None:
-    """Delete the open paper ``attempt_id`` with its items and record why; PaperError if it was entered."""
+    """Delete the open paper ``attempt_id`` with its items and record why; PaperError if it was entered or is gone."""
     reason = reason.strip()
     if not reason:
         raise PaperError(_l("Give the reason for voiding the paper."))
     # What the record needs, read under lock (FOR UPDATE on PostgreSQL; SQLite's write transaction
-    # holds the lock already): an entry of the same paper at the same moment either went first,
-    # and this refuses, or finds no paper.
+    # holds the lock already): an entry or a void of the same paper at the same moment either went
+    # first, and this refuses saying which, or finds the paper open.
     paper = session.execute(
-        select(Attempt.user_id, Attempt.paper_code, Topic.number)
+        select(Attempt.user_id, Attempt.paper_code, Attempt.status, Topic.number)
         .join(Topic, Topic.id == Attempt.topic_id)
-        .where(Attempt.id == attempt_id, Attempt.mode == AttemptMode.PAPER, Attempt.status == AttemptStatus.OPEN)
+        .where(Attempt.id == attempt_id, Attempt.mode == AttemptMode.PAPER)
         .with_for_update(of=Attempt)
     ).one_or_none()
     if paper is None:
+        raise PaperError(ALREADY_VOIDED)  # voiding deletes the attempt: nothing else removes a paper
+    if paper.status != AttemptStatus.OPEN:
         raise PaperError(ALREADY_ENTERED)
     record(
         session,

@@ -9,7 +9,7 @@ same lookup to Jinja's ``_()``). The catalogue is found again whenever the local
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from flask_babel import get_locale, get_translations, ngettext
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
@@ -76,15 +76,41 @@ def _page_gettext() -> dict:
     This does what Jinja's newstyle gettext does (``jinja2.ext._make_new_gettext``) in one call:
     the translation is ``Markup`` when the template autoescapes, and always a format string, so
     the variables are escaped as they are filled in (tests/test_i18n_templates.py).
+
+    A text without variables in an autoescaping template comes out the same every time for its
+    catalogue, so it is kept (``_fixed_texts``): a page's labels and buttons then cost a look-up.
     """
     lookup = _lookup()
+    fixed = _fixed_texts(lookup)
 
     @pass_eval_context
     def gettext(eval_ctx, string: str, **variables) -> str:
+        if not variables and eval_ctx.autoescape:
+            done = fixed.get(string)
+            if done is None:
+                if len(fixed) >= MAX_FIXED_TEXTS:
+                    fixed.clear()
+                # Safe to mark, as Jinja's own gettext does: a catalogue string or a msgid from a template.
+                done = fixed[string] = Markup(lookup(string)) % {}  # nosec B704
+            return done
         translated = lookup(string)
         if eval_ctx.autoescape:
-            # Safe to mark, as Jinja's own gettext does: a catalogue string or a msgid from a template.
-            translated = Markup(translated)  # nosec B704
+            translated = Markup(translated)  # nosec B704 (as above)
         return translated % variables
 
     return {"_": gettext, "gettext": gettext}
+
+
+#: Texts kept per catalogue before it starts afresh: the templates hold a few hundred msgids, so
+#: only a template passing data through ``_()`` would reach it.
+MAX_FIXED_TEXTS = 2000
+
+
+def _fixed_texts(lookup) -> dict:
+    """The kept texts of the catalogue ``lookup`` belongs to (Flask-Babel keeps one per language)."""
+    kept = current_app.extensions.setdefault("quizapp_fixed_texts", {})
+    catalogue = getattr(lookup, "__self__", lookup)
+    texts = kept.get(catalogue)
+    if texts is None:
+        texts = kept[catalogue] = {}
+    return texts

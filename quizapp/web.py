@@ -21,6 +21,7 @@ from .learn.markdown import render_markdown
 from .pagination import link_args
 from .paper.codes import display as paper_code_display
 from .quiz.rules import grade10
+from .timezone import to_local
 
 bp = Blueprint("web", __name__)
 
@@ -47,6 +48,15 @@ def percent(value: float | None) -> str:
 def local_datetime(value: datetime | None, fmt: str = "dd/MM/yyyy HH:mm") -> str:
     """A UTC timestamp shown in Asia/Ho_Chi_Minh."""
     return "" if value is None else format_datetime(value, fmt)
+
+
+def local_time(value: datetime | None) -> str:
+    """A UTC timestamp's hour and minute in Thanh Hóa, "07:05": the same in every language.
+
+    What ``local_datetime(value, "HH:mm")`` gives, without Babel's locale and pattern machinery
+    (~20 µs): the quiz page shows its deadline this way on every view.
+    """
+    return "" if value is None else to_local(value).strftime("%H:%M")
 
 
 ROLE_LABELS = {
@@ -84,6 +94,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(score10)
     app.add_template_filter(percent)
     app.add_template_filter(local_datetime)
+    app.add_template_filter(local_time)
     app.add_template_filter(role_label)
     app.add_template_filter(action_label, "audit_action")
     app.add_template_filter(paper_code_display, "paper_code")

@@ -45,3 +45,22 @@ def test_it_matches_jinjas_own_gettext_on_a_real_page(app):
         bound = render_template_string(source)
         jinjas = app.jinja_env.from_string(source).render()  # no context processors: the extension's gettext
         assert bound == jinjas and "&lt;b&gt;" in bound
+
+
+def test_fixed_texts_are_kept_per_language(app):
+    """A text without variables is kept once rendered: each language keeps its own, force_locale included."""
+    from flask_babel import force_locale
+
+    source = '{{ _("Time left") }}|{{ _("Submit") }}|{{ _("100%% sure") }}'
+    with app.test_request_context("/?lang=vi"):
+        first = render_template_string(source)
+        assert first == render_template_string(source) == "Thời gian còn lại|Nộp bài|100% sure"
+        with force_locale("en"):
+            assert render_template_string(source) == "Time left|Submit|100% sure"
+        assert render_template_string(source) == first
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string(source) == "Time left|Submit|100% sure"
+    with app.test_request_context("/"):  # kept as Markup: not escaped again when put in a page
+        assert render_template_string('{{ _("Time left") }}') == "Thời gian còn lại"
+        assert render_template_string('{% autoescape false %}{{ _("a < b") }}{% endautoescape %}') == "a < b"
+        assert render_template_string('{{ _("a < b") }}') == "a < b"

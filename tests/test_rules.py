@@ -11,6 +11,7 @@ from quizapp.course import TopicState, completes_course, topic_state
 from quizapp.models import Role, User
 from quizapp.quiz.rules import ReviewPolicy, grade10, passes, review_allowed
 from quizapp.timezone import day_start_utc, local_date
+from quizapp.web import local_datetime, local_time
 
 from .factories import utc
 
@@ -87,3 +88,12 @@ def test_trainee_without_ward_is_seen_by_no_ward_manager():
 def test_local_days():
     assert local_date(utc(2026, 11, 15, 23, 30)) == date(2026, 11, 16)  # 06:30 the next morning in Thanh Hóa
     assert day_start_utc(date(2026, 11, 16)) == utc(2026, 11, 15, 17, 0)
+
+
+@pytest.mark.parametrize("moment", [utc(2026, 11, 15, 23, 5), utc(2026, 11, 16, 0, 0), utc(2026, 11, 16, 16, 59)])
+def test_local_time_reads_as_babels_hours_and_minutes(app, moment):
+    """The quiz page's "until 07:05": the same as the Babel-formatted local time, in either language."""
+    for language in ("vi", "en"):
+        with app.test_request_context(f"/?lang={language}"):
+            assert local_time(moment) == local_datetime(moment, "HH:mm")
+    assert local_time(utc(2026, 11, 15, 23, 5)) == "06:05" and local_time(None) == ""

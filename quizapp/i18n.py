@@ -85,20 +85,25 @@ def _page_gettext() -> dict:
 
     @pass_eval_context
     def gettext(eval_ctx, string: str, **variables) -> str:
-        if not variables and eval_ctx.autoescape:
-            done = fixed.get(string)
-            if done is None:
-                if len(fixed) >= MAX_FIXED_TEXTS:
-                    fixed.clear()
-                # Safe to mark, as Jinja's own gettext does: a catalogue string or a msgid from a template.
-                done = fixed[string] = Markup(lookup(string)) % {}  # nosec B704
-            return done
-        translated = lookup(string)
-        if eval_ctx.autoescape:
-            translated = Markup(translated)  # nosec B704 (as above)
-        return translated % variables
+        if variables or not eval_ctx.autoescape:
+            return _newstyle(lookup, eval_ctx.autoescape, string, variables)
+        done = fixed.get(string)
+        if done is None:
+            if len(fixed) >= MAX_FIXED_TEXTS:
+                fixed.clear()
+            done = fixed[string] = _newstyle(lookup, True, string, {})
+        return done
 
     return {"_": gettext, "gettext": gettext}
+
+
+def _newstyle(lookup, autoescape: bool, string: str, variables: dict) -> str:
+    """``string`` translated as Jinja's newstyle gettext does: Markup when autoescaping, always formatted."""
+    translated = lookup(string)
+    if autoescape:
+        # Safe to mark, as Jinja's own gettext does: a catalogue string or a msgid from a template.
+        translated = Markup(translated)  # nosec B704
+    return translated % variables
 
 
 #: Texts kept per catalogue before it starts afresh: the templates hold a few hundred msgids, so

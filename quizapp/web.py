@@ -54,7 +54,7 @@ def local_time(value: datetime | None) -> str:
     """A UTC timestamp's hour and minute in Thanh Hóa, "07:05": the same in every language.
 
     What ``local_datetime(value, "HH:mm")`` gives, without Babel's locale and pattern machinery
-    (~20 µs): the quiz page shows its deadline this way on every view.
+    (~20 µs): the quiz page shows its deadline this way on every view, and the slips page its expiry.
     """
     return "" if value is None else to_local(value).strftime("%H:%M")
 

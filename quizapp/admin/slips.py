@@ -84,7 +84,7 @@ def new():
 @roles_required(Role.ADMIN)
 def batch(token: str):
     """Who the slips are for, and the PDF and CSV downloads while they last."""
-    from ..web import local_datetime  # web imports every area; importing it at load time would be circular
+    from ..web import local_time  # web imports every area; importing it at load time would be circular
 
     batch, slips = _open(token, utcnow())
     return (
@@ -92,7 +92,7 @@ def batch(token: str):
             "admin/slips.html",
             batch=batch,
             slips=slips,
-            expires=local_datetime(batch.expires_at, "HH:mm"),
+            expires=local_time(batch.expires_at),
         ),
         200,
         {"Cache-Control": "private, no-store"},

@@ -114,8 +114,4 @@ MAX_FIXED_TEXTS = 2000
 def _fixed_texts(lookup) -> dict:
     """The kept texts of the catalogue ``lookup`` belongs to (Flask-Babel keeps one per language)."""
     kept = current_app.extensions.setdefault("quizapp_fixed_texts", {})
-    catalogue = getattr(lookup, "__self__", lookup)
-    texts = kept.get(catalogue)
-    if texts is None:
-        texts = kept[catalogue] = {}
-    return texts
+    return kept.setdefault(getattr(lookup, "__self__", lookup), {})

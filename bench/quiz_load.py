@@ -275,18 +275,23 @@ def main() -> None:
         # minute (another machine's load), and a path is only compared with the ceiling measured
         # next to it. A ratio is the median of its rounds' ratios.
         healthz, paths = "GET /healthz (ceiling)", ("quiz page", "autosave")
+
+        def ceiling() -> dict:
+            return measure(healthz, [*run, f"{base}/healthz"])
+
+        page = script("page")
         rounds = []
         for k in range(args.rounds):
-            one = {healthz: measure(healthz, [*run, f"{base}/healthz"])}
-            one["quiz page"] = measure("quiz page", [*run, "-s", str(script("page")), base])
+            one = {healthz: ceiling()}
+            one["quiz page"] = measure("quiz page", [*run, "-s", str(page), base])
             saves = script("save", seq_base=(k + 1) * 100_000_000)  # above the last round's numbers
             one["autosave"] = measure("autosave", [*run, "-s", str(saves), base])
             rounds.append(one)
         # Submit once (each request uses up an attempt), between two ceilings of its own: the
         # last round's was measured two runs earlier.
-        before = measure(healthz, [*run, f"{base}/healthz"])
+        before = ceiling()
         submit = measure("submit", [*submit_run, "-s", str(script("submit")), base])
-        after = measure(healthz, [*run, f"{base}/healthz"])
+        after = ceiling()
         ratios = {name: [r[name]["rps"] / r[healthz]["rps"] for r in rounds] for name in paths}
         ratios["submit"] = [submit["rps"] / before["rps"], submit["rps"] / after["rps"]]
         print(
